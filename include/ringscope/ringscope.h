@@ -1,0 +1,177 @@
+/*
+ * ringscope — embeddable API.
+ *
+ * The CLI, the instruction-vector runner and the tests all drive the emulator
+ * through this header only. A machine is an opaque handle; every call returns
+ * an rs_err code (RS_OK on success) and writes results through out-parameters,
+ * so an embedder never has to guess whether a call worked.
+ */
+#ifndef RINGSCOPE_RINGSCOPE_H
+#define RINGSCOPE_RINGSCOPE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Result of every API call. */
+typedef enum rs_err {
+    RS_OK = 0,
+    RS_ERR_ARG,         /* an argument is out of range or NULL */
+    RS_ERR_NOMEM,       /* the host is out of memory */
+    RS_ERR_OVERLAP,     /* a memory region overlaps one already mapped */
+    RS_ERR_UNMAPPED,    /* a physical address is not backed by RAM */
+    RS_ERR_STATE,       /* the requested CPU state is inconsistent */
+} rs_err;
+
+/* Why rs_run()/rs_step() returned. */
+typedef enum rs_stop {
+    RS_STOP_BUDGET = 0, /* the instruction or cycle budget ran out */
+    RS_STOP_EXCEPTION,  /* an exception was raised and the machine is configured
+                           to stop on exceptions (see rs_config) */
+    RS_STOP_HALT,       /* HLT with nothing to wake the CPU */
+    RS_STOP_SHUTDOWN,   /* triple fault or a power-off request */
+} rs_stop;
+
+/* General-purpose registers, RIP and RFLAGS, in encoding order. */
+typedef enum rs_reg {
+    RS_RAX, RS_RCX, RS_RDX, RS_RBX, RS_RSP, RS_RBP, RS_RSI, RS_RDI,
+    RS_R8, RS_R9, RS_R10, RS_R11, RS_R12, RS_R13, RS_R14, RS_R15,
+    RS_RIP, RS_RFLAGS,
+    RS_CR0, RS_CR2, RS_CR3, RS_CR4, RS_CR8, RS_EFER,
+    RS_REG_COUNT
+} rs_reg;
+
+/* Segment registers, in encoding order, then the system segments. */
+typedef enum rs_sreg {
+    RS_ES, RS_CS, RS_SS, RS_DS, RS_FS, RS_GS, RS_LDTR, RS_TR,
+    RS_SREG_COUNT
+} rs_sreg;
+
+/* A segment register with its hidden descriptor cache. `attr` holds
+ * descriptor byte 5 in bits 0-7 (type, S, DPL, P) and the flags nibble of
+ * byte 6 in bits 12-15 (AVL, L, D/B, G), as docs/test-vectors.md describes. */
+typedef struct rs_segment {
+    uint16_t selector;
+    uint16_t attr;
+    uint32_t limit;     /* byte-granular: G has already been applied */
+    uint64_t base;
+} rs_segment;
+
+/* A descriptor-table register (GDTR, IDTR). */
+typedef struct rs_table_reg {
+    uint64_t base;
+    uint16_t limit;
+} rs_table_reg;
+
+/* The exception that stopped the machine, when rs_run() says RS_STOP_EXCEPTION. */
+typedef struct rs_exception {
+    uint8_t vector;
+    bool has_error_code;
+    uint32_t error_code;
+} rs_exception;
+
+/* Machine configuration. Zero-initialise, then set what you need. */
+typedef struct rs_config {
+    /* Stop and report instead of delivering exceptions through the IDT.
+     * The instruction-vector runner sets this; a booting guest does not. */
+    bool stop_on_exception;
+} rs_config;
+
+typedef struct rs_machine rs_machine;
+
+/* Create a machine from `config` (NULL means all defaults) in the x86 power-on
+ * state, with no memory mapped. On success *out receives the handle, which the
+ * caller owns and releases with rs_destroy(). */
+rs_err rs_create(const rs_config *config, rs_machine **out);
+
+/* Release a machine and all memory it mapped. NULL is accepted and ignored. */
+void rs_destroy(rs_machine *m);
+
+/* Back the guest-physical range [phys, phys+size) with zero-filled host RAM.
+ * Both must be multiples of 4096 and the range must not overlap RAM already
+ * mapped; host memory is reserved lazily, so large sparse maps are cheap. */
+rs_err rs_map_ram(rs_machine *m, uint64_t phys, uint64_t size);
+
+/* Copy `len` bytes from `data` into guest-physical memory at `phys`. Every byte
+ * must fall in mapped RAM; writes invalidate any decoded instructions there. */
+rs_err rs_write_phys(rs_machine *m, uint64_t phys, const void *data, size_t len);
+
+/* Copy `len` bytes of guest-physical memory at `phys` into `data`. Every byte
+ * must fall in mapped RAM. */
+rs_err rs_read_phys(rs_machine *m, uint64_t phys, void *data, size_t len);
+
+/* Read register `reg` into *value. */
+rs_err rs_get_reg(rs_machine *m, rs_reg reg, uint64_t *value);
+
+/* Set register `reg`. Setting RIP also wakes a CPU stopped by HLT, since
+ * the embedder is redirecting execution. Control registers and EFER are written as raw state
+ * (no architectural checks, no TLB side effects beyond a flush), which is what
+ * a test harness or loader wants; the CPU mode is re-derived afterwards. */
+rs_err rs_set_reg(rs_machine *m, rs_reg reg, uint64_t value);
+
+/* Read segment register `sreg` with its hidden descriptor cache. */
+rs_err rs_get_segment(rs_machine *m, rs_sreg sreg, rs_segment *out);
+
+/* Load segment register `sreg` and its hidden cache exactly as given, without
+ * descriptor-table checks. Loading CS or SS sets the CPL from the descriptor
+ * DPL (RPL of CS in real mode is 0) and re-derives the CPU mode. */
+rs_err rs_set_segment(rs_machine *m, rs_sreg sreg, const rs_segment *seg);
+
+/* Read (`set` false) or write (`set` true) GDTR or IDTR; `which` is 0 for the
+ * GDT and 1 for the IDT. */
+rs_err rs_descriptor_table(rs_machine *m, int which, bool set, rs_table_reg *reg);
+
+/* Read MSR `index` into *value; RS_ERR_ARG if the CPU model has no such MSR. */
+rs_err rs_get_msr(rs_machine *m, uint32_t index, uint64_t *value);
+
+/* Write MSR `index` without the checks WRMSR performs; RS_ERR_ARG if the CPU
+ * model has no such MSR. */
+rs_err rs_set_msr(rs_machine *m, uint32_t index, uint64_t value);
+
+/* Execute until `max_insns` instructions have retired (0 means no limit) or the
+ * machine stops for another reason, stored in *why (may be NULL). The number
+ * of instructions retired by this call is added to *retired (may be NULL). */
+rs_err rs_run(rs_machine *m, uint64_t max_insns, rs_stop *why, uint64_t *retired);
+
+/* Execute exactly one instruction (or stop early); the same as rs_run(m, 1, ...). */
+rs_err rs_step(rs_machine *m, rs_stop *why);
+
+/* After RS_STOP_EXCEPTION: the exception raised. RIP then points at the
+ * faulting instruction (for faults) or after it (for traps). */
+rs_err rs_last_exception(rs_machine *m, rs_exception *out);
+
+/* Total instructions retired and cycles elapsed since creation. */
+rs_err rs_counters(rs_machine *m, uint64_t *insns, uint64_t *cycles);
+
+/* Statistics of the decoded-instruction cache, for tests and benchmarks:
+ * blocks decoded, and blocks invalidated because their bytes were written. */
+rs_err rs_decode_stats(rs_machine *m, uint64_t *decoded, uint64_t *invalidated);
+
+/* A short English description of `err`. Never NULL. */
+const char *rs_strerror(rs_err err);
+
+/* Operating-mode names used by the vector format: "real", "prot16", "prot32",
+ * "compat16", "compat32", "long64". */
+typedef enum rs_mode {
+    RS_MODE_REAL, RS_MODE_PROT16, RS_MODE_PROT32,
+    RS_MODE_COMPAT16, RS_MODE_COMPAT32, RS_MODE_LONG64,
+    RS_MODE_COUNT
+} rs_mode;
+
+/* Put the machine into `mode` at privilege `cpl` with flat segments and the
+ * control-register defaults that docs/test-vectors.md lists for that mode.
+ * A convenience for harnesses and benchmarks; a guest gets there by itself. */
+rs_err rs_set_mode(rs_machine *m, rs_mode mode, unsigned cpl);
+
+/* The current operating mode. */
+rs_err rs_get_mode(rs_machine *m, rs_mode *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RINGSCOPE_RINGSCOPE_H */

@@ -1,0 +1,307 @@
+/*
+ * The embeddable API (include/ringscope/ringscope.h) over struct machine.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu/blockcache.h"
+#include "cpu/flags.h"
+#include "machine.h"
+#include "ringscope/ringscope.h"
+
+struct rs_machine {
+    struct machine m;
+};
+
+static struct cpu *cpu_of(rs_machine *rm) { return &rm->m.cpu; }
+
+rs_err rs_create(const rs_config *config, rs_machine **out)
+{
+    if (!out)
+        return RS_ERR_ARG;
+    struct machine *m = machine_create();
+    if (!m)
+        return RS_ERR_NOMEM;
+    /* struct rs_machine is a struct machine with a public name. */
+    rs_machine *rm = (rs_machine *)m;
+    if (config)
+        m->cpu.stop_on_exception = config->stop_on_exception;
+    *out = rm;
+    return RS_OK;
+}
+
+void rs_destroy(rs_machine *m)
+{
+    if (m)
+        machine_destroy(&m->m);
+}
+
+rs_err rs_map_ram(rs_machine *m, uint64_t phys, uint64_t size)
+{
+    if (!m)
+        return RS_ERR_ARG;
+    int r = physmem_map_ram(&m->m.mem, phys, size);
+    if (r == -2)
+        return RS_ERR_NOMEM;
+    if (r < 0)
+        return (size == 0 || (phys | size) & PAGE_MASK) ? RS_ERR_ARG : RS_ERR_OVERLAP;
+    cpu_flush_tlb(cpu_of(m));
+    return RS_OK;
+}
+
+/* Walk [phys, phys+len) region by region; every byte must be RAM. */
+static rs_err copy_phys(rs_machine *m, uint64_t phys, void *data, size_t len, bool write)
+{
+    if (!m || (!data && len))
+        return RS_ERR_ARG;
+    uint8_t *p = data;
+    while (len) {
+        struct ram_region *r = physmem_region(&m->m.mem, phys);
+        if (!r)
+            return RS_ERR_UNMAPPED;
+        uint64_t off = phys - r->base;
+        size_t n = (size_t)(r->size - off < len ? r->size - off : len);
+        if (write) {
+            /* Drop decoded instructions on every page this write touches. */
+            for (uint64_t pg = off >> PAGE_SHIFT; pg <= (off + n - 1) >> PAGE_SHIFT; pg++) {
+                if (r->code_pages[pg]) {
+                    blockcache_invalidate_page(m->m.cpu.blocks, r->base + (pg << PAGE_SHIFT));
+                    r->code_pages[pg] = 0;
+                }
+            }
+            memcpy(r->host + off, p, n);
+        } else {
+            memcpy(p, r->host + off, n);
+        }
+        p += n;
+        phys += n;
+        len -= n;
+    }
+    return RS_OK;
+}
+
+rs_err rs_write_phys(rs_machine *m, uint64_t phys, const void *data, size_t len)
+{
+    return copy_phys(m, phys, (void *)data, len, true);
+}
+
+rs_err rs_read_phys(rs_machine *m, uint64_t phys, void *data, size_t len)
+{
+    return copy_phys(m, phys, data, len, false);
+}
+
+rs_err rs_get_reg(rs_machine *m, rs_reg reg, uint64_t *value)
+{
+    if (!m || !value || (unsigned)reg >= RS_REG_COUNT)
+        return RS_ERR_ARG;
+    struct cpu *cpu = cpu_of(m);
+    if (reg <= RS_R15)
+        *value = cpu->gpr[reg];
+    else switch (reg) {
+    case RS_RIP: *value = cpu->rip; break;
+    case RS_RFLAGS: *value = flags_read(cpu); break;
+    case RS_CR0: *value = cpu->cr0; break;
+    case RS_CR2: *value = cpu->cr2; break;
+    case RS_CR3: *value = cpu->cr3; break;
+    case RS_CR4: *value = cpu->cr4; break;
+    case RS_CR8: *value = cpu->cr8; break;
+    default: *value = cpu->efer; break;
+    }
+    return RS_OK;
+}
+
+rs_err rs_set_reg(rs_machine *m, rs_reg reg, uint64_t value)
+{
+    if (!m || (unsigned)reg >= RS_REG_COUNT)
+        return RS_ERR_ARG;
+    struct cpu *cpu = cpu_of(m);
+    if (reg <= RS_R15) {
+        cpu->gpr[reg] = value;
+        return RS_OK;
+    }
+    switch (reg) {
+    case RS_RIP: cpu->rip = value; cpu->halted = false; return RS_OK;
+    case RS_RFLAGS: flags_write(cpu, value); return RS_OK;
+    case RS_CR0: cpu->cr0 = value; break;
+    case RS_CR2: cpu->cr2 = value; return RS_OK;
+    case RS_CR3: cpu->cr3 = value; break;
+    case RS_CR4: cpu->cr4 = value; break;
+    case RS_CR8: cpu->cr8 = value; return RS_OK;
+    default: cpu->efer = value; break;
+    }
+    cpu_update_mode(cpu);
+    cpu_flush_tlb(cpu);
+    blockcache_flush(cpu->blocks);
+    return RS_OK;
+}
+
+static struct segment *segment_of(struct cpu *cpu, rs_sreg s)
+{
+    return s == RS_LDTR ? &cpu->ldtr : s == RS_TR ? &cpu->tr : &cpu->seg[s];
+}
+
+rs_err rs_get_segment(rs_machine *m, rs_sreg sreg, rs_segment *out)
+{
+    if (!m || !out || (unsigned)sreg >= RS_SREG_COUNT)
+        return RS_ERR_ARG;
+    const struct segment *s = segment_of(cpu_of(m), sreg);
+    out->selector = s->selector;
+    out->attr = s->attr;
+    out->limit = s->limit;
+    out->base = s->base;
+    return RS_OK;
+}
+
+rs_err rs_set_segment(rs_machine *m, rs_sreg sreg, const rs_segment *seg)
+{
+    if (!m || !seg || (unsigned)sreg >= RS_SREG_COUNT)
+        return RS_ERR_ARG;
+    struct cpu *cpu = cpu_of(m);
+    cpu_load_segment_cache(cpu, (int)sreg, seg->selector, seg->base, seg->limit, seg->attr);
+    if (sreg == RS_CS || sreg == RS_SS) {
+        /* CPL is the DPL of the SS/CS cache outside real mode (SDM Vol. 3A, 5.5). */
+        cpu->cpl = (cpu->cr0 & CR0_PE) ? (uint8_t)((seg->attr >> SA_DPL_SHIFT) & 3) : 0;
+        cpu_update_mode(cpu);
+    }
+    return RS_OK;
+}
+
+rs_err rs_descriptor_table(rs_machine *m, int which, bool set, rs_table_reg *reg)
+{
+    if (!m || !reg || (which != 0 && which != 1))
+        return RS_ERR_ARG;
+    struct cpu *cpu = cpu_of(m);
+    uint64_t *base = which ? &cpu->idtr_base : &cpu->gdtr_base;
+    uint16_t *limit = which ? &cpu->idtr_limit : &cpu->gdtr_limit;
+    if (set) {
+        *base = reg->base;
+        *limit = reg->limit;
+    } else {
+        reg->base = *base;
+        reg->limit = *limit;
+    }
+    return RS_OK;
+}
+
+rs_err rs_get_msr(rs_machine *m, uint32_t index, uint64_t *value)
+{
+    if (!m || !value)
+        return RS_ERR_ARG;
+    return msr_read(cpu_of(m), index, value) ? RS_OK : RS_ERR_ARG;
+}
+
+rs_err rs_set_msr(rs_machine *m, uint32_t index, uint64_t value)
+{
+    if (!m)
+        return RS_ERR_ARG;
+    return msr_write(cpu_of(m), index, value) ? RS_OK : RS_ERR_ARG;
+}
+
+rs_err rs_run(rs_machine *m, uint64_t max_insns, rs_stop *why, uint64_t *retired)
+{
+    if (!m)
+        return RS_ERR_ARG;
+    struct cpu *cpu = cpu_of(m);
+    uint64_t before = cpu->icount;
+    enum cpu_stop s = cpu_run(cpu, max_insns);
+    if (why)
+        *why = s == CPU_STOP_EXCEPTION ? RS_STOP_EXCEPTION : s == CPU_STOP_HALT ? RS_STOP_HALT
+             : s == CPU_STOP_SHUTDOWN ? RS_STOP_SHUTDOWN : RS_STOP_BUDGET;
+    if (retired)
+        *retired += cpu->icount - before;
+    return RS_OK;
+}
+
+rs_err rs_step(rs_machine *m, rs_stop *why)
+{
+    return rs_run(m, 1, why, NULL);
+}
+
+rs_err rs_last_exception(rs_machine *m, rs_exception *out)
+{
+    if (!m || !out)
+        return RS_ERR_ARG;
+    const struct cpu *cpu = cpu_of(m);
+    if (cpu->exc.vector < 0)
+        return RS_ERR_STATE;
+    out->vector = (uint8_t)cpu->exc.vector;
+    out->has_error_code = cpu->exc.has_error_code;
+    out->error_code = cpu->exc.error_code;
+    return RS_OK;
+}
+
+rs_err rs_counters(rs_machine *m, uint64_t *insns, uint64_t *cycles)
+{
+    if (!m)
+        return RS_ERR_ARG;
+    if (insns)
+        *insns = cpu_of(m)->icount;
+    if (cycles)
+        *cycles = cpu_of(m)->icount;    /* one cycle per instruction until the timing model */
+    return RS_OK;
+}
+
+rs_err rs_decode_stats(rs_machine *m, uint64_t *decoded, uint64_t *invalidated)
+{
+    if (!m || !decoded || !invalidated)
+        return RS_ERR_ARG;
+    blockcache_stats(cpu_of(m)->blocks, decoded, invalidated);
+    return RS_OK;
+}
+
+const char *rs_strerror(rs_err err)
+{
+    switch (err) {
+    case RS_OK: return "success";
+    case RS_ERR_ARG: return "invalid argument";
+    case RS_ERR_NOMEM: return "out of host memory";
+    case RS_ERR_OVERLAP: return "memory region overlaps mapped RAM";
+    case RS_ERR_UNMAPPED: return "address is not backed by RAM";
+    case RS_ERR_STATE: return "inconsistent CPU state";
+    }
+    return "unknown error";
+}
+
+/* Flat segment attributes (docs/test-vectors.md, "Mode defaults"). */
+static uint16_t flat_attr(bool code, unsigned dpl, bool db, bool l, bool g)
+{
+    return (uint16_t)(SA_P | SA_S | (dpl << SA_DPL_SHIFT) | (code ? 0xb : 0x3) |
+                      (db ? SA_DB : 0) | (l ? SA_L : 0) | (g ? SA_G : 0));
+}
+
+rs_err rs_set_mode(rs_machine *m, rs_mode mode, unsigned cpl)
+{
+    if (!m || (unsigned)mode >= RS_MODE_COUNT || cpl > 3 || (mode == RS_MODE_REAL && cpl))
+        return RS_ERR_ARG;
+    struct cpu *cpu = cpu_of(m);
+    bool real = mode == RS_MODE_REAL;
+    bool lma = mode == RS_MODE_COMPAT16 || mode == RS_MODE_COMPAT32 || mode == RS_MODE_LONG64;
+    bool code32 = mode == RS_MODE_PROT32 || mode == RS_MODE_COMPAT32;
+    cpu->cr0 = real ? CR0_ET : lma ? (CR0_PG | CR0_PE | CR0_ET) : (CR0_PE | CR0_ET);
+    cpu->cr4 = lma ? CR4_PAE : 0;
+    cpu->efer = lma ? (EFER_LME | EFER_LMA) : 0;
+    cpu->cpl = (uint8_t)cpl;
+    uint16_t cs_sel = real ? 0 : (uint16_t)(0x08 | cpl), ds_sel = real ? 0 : (uint16_t)(0x10 | cpl);
+    uint32_t limit = real ? 0xffff : 0xffffffffu;
+    for (int s = 0; s < 6; s++) {
+        if (s == S_CS)
+            cpu_load_segment_cache(cpu, s, cs_sel, 0, limit,
+                                   flat_attr(true, cpl, code32, mode == RS_MODE_LONG64, !real));
+        else
+            cpu_load_segment_cache(cpu, s, ds_sel, 0, limit, flat_attr(false, cpl, !real, false, !real));
+    }
+    cpu_update_mode(cpu);
+    cpu_flush_tlb(cpu);
+    blockcache_flush(cpu->blocks);
+    return RS_OK;
+}
+
+rs_err rs_get_mode(rs_machine *m, rs_mode *out)
+{
+    if (!m || !out)
+        return RS_ERR_ARG;
+    static const rs_mode map[] = { RS_MODE_REAL, RS_MODE_PROT16, RS_MODE_PROT32,
+                                   RS_MODE_COMPAT16, RS_MODE_COMPAT32, RS_MODE_LONG64 };
+    *out = map[cpu_of(m)->mode];
+    return RS_OK;
+}

@@ -1,0 +1,52 @@
+/*
+ * The decoded-instruction cache. Instructions are decoded once into blocks
+ * (straight-line runs ending at a control transfer or a page end) keyed by
+ * the physical address of their first byte and the decode mode. A page that
+ * holds decoded code is marked in physmem; a write to it invalidates the
+ * page's blocks (self-modifying code).
+ */
+#ifndef RINGSCOPE_BLOCKCACHE_H
+#define RINGSCOPE_BLOCKCACHE_H
+
+#include <stdint.h>
+
+#include "cpu/decode.h"
+
+#define BLOCK_MAX_INSNS 64
+
+struct block {
+    uint64_t phys;              /* physical address of the first byte */
+    uint64_t lin;               /* linear address it was decoded at */
+    uint64_t phys_last_page;    /* physical page of its last byte */
+    uint32_t bytes;             /* total length */
+    uint8_t mode_key;           /* decode mode (code size, real mode) */
+    bool valid;
+    uint16_t count;             /* instructions */
+    struct block *hash_next;
+    struct block *zombie_next;
+    struct insn insn[];
+};
+
+struct block_cache;
+
+struct block_cache *blockcache_create(void);
+void blockcache_destroy(struct block_cache *bc);
+
+/* The block for the CPU's current CS:RIP, decoding it if needed. Raises the
+ * decode exception (#UD, #GP for over-long instructions, CS limit) when the
+ * first instruction cannot be decoded. */
+struct block *blockcache_lookup(struct cpu *cpu);
+
+/* Invalidate every block with bytes in the physical page at `page_pa`. */
+void blockcache_invalidate_page(struct block_cache *bc, uint64_t page_pa);
+
+/* Drop every block (e.g. on a full TLB flush where linear mappings change). */
+void blockcache_flush(struct block_cache *bc);
+
+/* Free invalidated blocks; call only when no block is executing. */
+void blockcache_reclaim(struct block_cache *bc);
+
+/* Counters: blocks decoded and blocks invalidated by writes. */
+void blockcache_stats(const struct block_cache *bc, uint64_t *decoded, uint64_t *invalidated);
+
+#endif
