@@ -127,7 +127,7 @@ static void inc_dec(struct cpu *cpu, const struct insn *in, unsigned r_or_rm, bo
         mem_write(cpu, in->seg, ea, size, r);
     else
         reg_write(cpu, r_or_rm, size, r);
-    uint32_t cf = flags_arith(cpu) & F_CF;
+    uint64_t cf = flag_cf(cpu) ? F_CF : 0;
     cpu->rflags = (cpu->rflags & ~(uint64_t)F_CF) | cf;
     flags_lazy(cpu, dec ? LF_DEC : LF_INC, size, r, a, 1);
 }
@@ -173,4 +173,78 @@ void op_test_rm_imm(struct cpu *cpu, const struct insn *in)
     unsigned size = in->opsize;
     uint64_t r = rm_read(cpu, in, size) & in->imm & size_mask(size);
     flags_lazy(cpu, LF_LOGIC, size, r, 0, 0);
+}
+
+/* Register-only forms, chosen by the decoder (alu_specialize): the operation
+ * is fixed per handler, so the hot ALU path has no switch on `sub`. */
+#define ALU_REG_FORMS(op, OP, expr, kind)                                              \
+    static void op##_rr(struct cpu *cpu, const struct insn *in)                        \
+    {                                                                                  \
+        unsigned size = in->opsize;                                                    \
+        uint64_t a = reg_read(cpu, in->rm, size), b = reg_read(cpu, in->reg, size);   \
+        uint64_t r = (expr) & size_mask(size);                                        \
+        if (OP != ALU_CMP) reg_write(cpu, in->rm, size, r);                            \
+        flags_lazy(cpu, kind, size, r, a, b);                                          \
+    }                                                                                  \
+    static void op##_rr_rev(struct cpu *cpu, const struct insn *in)                    \
+    {                                                                                  \
+        unsigned size = in->opsize;                                                    \
+        uint64_t a = reg_read(cpu, in->reg, size), b = reg_read(cpu, in->rm, size);   \
+        uint64_t r = (expr) & size_mask(size);                                        \
+        if (OP != ALU_CMP) reg_write(cpu, in->reg, size, r);                           \
+        flags_lazy(cpu, kind, size, r, a, b);                                          \
+    }                                                                                  \
+    static void op##_ri(struct cpu *cpu, const struct insn *in)                        \
+    {                                                                                  \
+        unsigned size = in->opsize;                                                    \
+        uint64_t a = reg_read(cpu, in->rm, size), b = in->imm & size_mask(size);       \
+        uint64_t r = (expr) & size_mask(size);                                        \
+        if (OP != ALU_CMP) reg_write(cpu, in->rm, size, r);                            \
+        flags_lazy(cpu, kind, size, r, a, b);                                          \
+    }
+
+ALU_REG_FORMS(add, ALU_ADD, a + b, LF_ADD)
+ALU_REG_FORMS(or,  ALU_OR,  a | b, LF_LOGIC)
+ALU_REG_FORMS(adc, ALU_ADC, a + b + flag_cf(cpu), LF_ADD)
+ALU_REG_FORMS(sbb, ALU_SBB, a - b - flag_cf(cpu), LF_SUB)
+ALU_REG_FORMS(and, ALU_AND, a & b, LF_LOGIC)
+ALU_REG_FORMS(sub, ALU_SUB, a - b, LF_SUB)
+ALU_REG_FORMS(xor, ALU_XOR, a ^ b, LF_LOGIC)
+ALU_REG_FORMS(cmp, ALU_CMP, a - b, LF_SUB)
+
+static void inc_r64(struct cpu *cpu, const struct insn *in)
+{
+    uint64_t a = cpu->gpr[in->rm], r = a + 1;
+    cpu->rflags = (cpu->rflags & ~(uint64_t)F_CF) | (flag_cf(cpu) ? F_CF : 0);
+    cpu->gpr[in->rm] = r;
+    flags_lazy(cpu, LF_INC, 8, r, a, 1);
+}
+
+static void dec_r64(struct cpu *cpu, const struct insn *in)
+{
+    uint64_t a = cpu->gpr[in->rm], r = a - 1;
+    cpu->rflags = (cpu->rflags & ~(uint64_t)F_CF) | (flag_cf(cpu) ? F_CF : 0);
+    cpu->gpr[in->rm] = r;
+    flags_lazy(cpu, LF_DEC, 8, r, a, 1);
+}
+
+insn_fn *alu_specialize(const struct insn *in)
+{
+    static insn_fn *const rr[8] = { add_rr, or_rr, adc_rr, sbb_rr, and_rr, sub_rr, xor_rr, cmp_rr };
+    static insn_fn *const rr_rev[8] = { add_rr_rev, or_rr_rev, adc_rr_rev, sbb_rr_rev,
+                                        and_rr_rev, sub_rr_rev, xor_rr_rev, cmp_rr_rev };
+    static insn_fn *const ri[8] = { add_ri, or_ri, adc_ri, sbb_ri, and_ri, sub_ri, xor_ri, cmp_ri };
+    if (in->mod != 3)
+        return in->fn;
+    if (in->fn == op_alu_rm_reg)
+        return rr[in->sub & 7];
+    if (in->fn == op_alu_reg_rm)
+        return rr_rev[in->sub & 7];
+    if (in->fn == op_alu_rm_imm)
+        return ri[in->sub & 7];
+    if (in->opsize == 8 && in->fn == op_inc_rm)
+        return inc_r64;
+    if (in->opsize == 8 && in->fn == op_dec_rm)
+        return dec_r64;
+    return in->fn;
 }

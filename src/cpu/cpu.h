@@ -130,9 +130,12 @@ struct msrs {
 struct cpu {
     uint64_t gpr[16];           /* RAX..R15 */
     uint64_t rip;               /* next instruction while a handler runs */
-    uint64_t insn_rip;          /* the executing instruction's RIP (faults restore it) */
     uint64_t rflags;            /* all flags but those the lazy state holds */
     struct lazy_flags lf;
+    /* The executing instruction's RIP (faults restore it). Kept away from
+     * `rip` so the run loop's two stores stay two scalar stores: merged into
+     * one vector store they defeat store forwarding against handlers' writes. */
+    uint64_t insn_rip;
 
     struct segment seg[6];      /* ES CS SS DS FS GS */
     struct segment ldtr, tr;

@@ -444,6 +444,7 @@ have_desc:
     in->seg = seg_override != S_NONE ? seg_override : default_seg;
     in->fn = d->fn;
     in->name = d->name;
+    in->fn = alu_specialize(in);
 
 out:
     in->len = (uint8_t)(c.pos > 15 ? 15 : c.pos);

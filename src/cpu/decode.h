@@ -96,6 +96,10 @@ enum opcode_group { G_NONE, G_1, G_1A, G_2, G_2_1, G_2_CL, G_3B, G_3, G_4, G_5,
 #undef VEX
 insn_fn op_movsxd, op_nop, op_pause, op_tzcnt, op_lzcnt, op_rdtscp, op_cmpxchg16b;
 
+/* Faster equivalents of a decoded instruction's handler for common operand
+ * shapes (alu.c); the decoder applies it to every instruction. */
+insn_fn *alu_specialize(const struct insn *in);
+
 /* Decoder result. */
 enum decode_status {
     DEC_OK,         /* decoded; in->fn may still raise #UD (unimplemented forms) */

@@ -53,7 +53,7 @@ void flags_update(struct cpu *cpu, uint32_t mask, uint32_t bits)
     flags_write(cpu, (all & ~(uint64_t)mask) | (bits & mask));
 }
 
-bool cond_true(const struct cpu *cpu, unsigned cc)
+bool cond_true_slow(const struct cpu *cpu, unsigned cc)
 {
     uint32_t f = flags_arith(cpu);
     bool r;

@@ -67,14 +67,50 @@ static inline void flags_write(struct cpu *cpu, uint64_t value)
     cpu->rflags = value | F_R1;
 }
 
-static inline bool flag_cf(const struct cpu *cpu) { return flags_arith(cpu) & F_CF; }
-static inline bool flag_zf(const struct cpu *cpu) { return flags_arith(cpu) & F_ZF; }
-static inline bool flag_sf(const struct cpu *cpu) { return flags_arith(cpu) & F_SF; }
+/* CF alone, without computing the other five (ADC, SBB, INC/DEC and the
+ * rotates through carry read it on every execution). */
+static inline bool flag_cf(const struct cpu *cpu)
+{
+    const struct lazy_flags *lf = &cpu->lf;
+    uint64_t msb = sign_bit(lf->size);
+    switch (lf->op) {
+    case LF_ADD: return ((lf->a & lf->b) | ((lf->a | lf->b) & ~lf->res)) & msb;
+    case LF_SUB: return ((~lf->a & lf->b) | (~(lf->a ^ lf->b) & lf->res)) & msb;
+    case LF_LOGIC: return false;
+    default: return cpu->rflags & F_CF;     /* LF_NONE, LF_INC, LF_DEC */
+    }
+}
+
+static inline bool flag_zf(const struct cpu *cpu)
+{
+    if (cpu->lf.op == LF_NONE)
+        return cpu->rflags & F_ZF;
+    return (cpu->lf.res & size_mask(cpu->lf.size)) == 0;
+}
+
+static inline bool flag_sf(const struct cpu *cpu)
+{
+    if (cpu->lf.op == LF_NONE)
+        return cpu->rflags & F_SF;
+    return cpu->lf.res & sign_bit(cpu->lf.size);
+}
+
 static inline bool flag_of(const struct cpu *cpu) { return flags_arith(cpu) & F_OF; }
 static inline bool flag_df(const struct cpu *cpu) { return cpu->rflags & F_DF; }
 
-/* Is condition `cc` (the low nibble of Jcc/SETcc/CMOVcc) true? */
-bool cond_true(const struct cpu *cpu, unsigned cc);
+bool cond_true_slow(const struct cpu *cpu, unsigned cc);
+
+/* Is condition `cc` (the low nibble of Jcc/SETcc/CMOVcc) true? The
+ * conditions that read one flag cheaply are answered inline. */
+static inline bool cond_true(const struct cpu *cpu, unsigned cc)
+{
+    switch (cc >> 1) {
+    case 1: return flag_cf(cpu) ^ (cc & 1);        /* B / AE */
+    case 2: return flag_zf(cpu) ^ (cc & 1);        /* Z / NZ */
+    case 4: return flag_sf(cpu) ^ (cc & 1);        /* S / NS */
+    default: return cond_true_slow(cpu, cc);
+    }
+}
 
 /* PF: set when the low byte of the result has an even number of 1 bits. */
 static inline uint32_t parity_flag(uint64_t res)
