@@ -436,7 +436,7 @@ have_desc:
         c.status = DEC_UD;
         goto out;
     }
-    if (map == 2 && b == 0xf6 && last_f2f3 != 0xf3 && !p66) {
+    if (!vex && map == 2 && b == 0xf6 && last_f2f3 != 0xf3 && !p66) {
         c.status = DEC_UD;
         goto out;
     }

@@ -72,10 +72,9 @@ static inline void flags_write(struct cpu *cpu, uint64_t value)
 static inline bool flag_cf(const struct cpu *cpu)
 {
     const struct lazy_flags *lf = &cpu->lf;
-    uint64_t msb = sign_bit(lf->size);
     switch (lf->op) {
-    case LF_ADD: return ((lf->a & lf->b) | ((lf->a | lf->b) & ~lf->res)) & msb;
-    case LF_SUB: return ((~lf->a & lf->b) | (~(lf->a ^ lf->b) & lf->res)) & msb;
+    case LF_ADD: return ((lf->a & lf->b) | ((lf->a | lf->b) & ~lf->res)) & sign_bit(lf->size);
+    case LF_SUB: return ((~lf->a & lf->b) | (~(lf->a ^ lf->b) & lf->res)) & sign_bit(lf->size);
     case LF_LOGIC: return false;
     default: return cpu->rflags & F_CF;     /* LF_NONE, LF_INC, LF_DEC */
     }
