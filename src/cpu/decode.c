@@ -436,6 +436,10 @@ have_desc:
         c.status = DEC_UD;
         goto out;
     }
+    if (vex && (attr & A_VEX_NO_VVVV) && in->vreg != 0) {
+        c.status = DEC_UD;      /* SDM 2.3.6: unused VEX.vvvv must be 1111b */
+        goto out;
+    }
     if (!vex && map == 2 && b == 0xf6 && last_f2f3 != 0xf3 && !p66) {
         c.status = DEC_UD;
         goto out;

@@ -70,6 +70,23 @@ void op_bound(struct cpu *cpu, const struct insn *in)
         cpu_raise(cpu, EXC_BR, 0);
 }
 
+/* ARPL r/m16, r16 (63 outside 64-bit mode): raise the destination
+ * selector's RPL to the source's; ZF says whether it changed. Not
+ * recognised in real and virtual-8086 mode (#UD). */
+void op_arpl(struct cpu *cpu, const struct insn *in)
+{
+    if (cpu->mode == MODE_REAL)
+        raise_ud(cpu);
+    uint64_t dest = rm_read(cpu, in, 2);
+    uint64_t src = reg_read(cpu, in->reg, 2);
+    if ((dest & 3) < (src & 3)) {
+        rm_write(cpu, in, 2, (dest & ~3ull) | (src & 3));
+        flags_update(cpu, F_ZF, F_ZF);
+    } else {
+        flags_update(cpu, F_ZF, 0);
+    }
+}
+
 /* UD0, UD1, UD2: the architecturally undefined instructions. */
 void op_ud(struct cpu *cpu, const struct insn *in) { raise_ud(cpu); }
 

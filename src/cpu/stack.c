@@ -103,20 +103,25 @@ void op_popf(struct cpu *cpu, const struct insn *in)
 }
 
 /* PUSH ES/CS/SS/DS/FS/GS (06, 0E, 16, 1E, 0F A0, 0F A8; sub = segment).
- * With a 32- or 64-bit operand size, Intel's recent cores do a 16-bit
- * store of the selector into the slot and leave the slot's upper bytes
- * unchanged, while rSP still moves by the operand size (SDM PUSH: "all
- * recent Core and Atom processors perform a 16-bit move, leaving the upper
- * portion of the stack location unmodified"). The whole slot is probed
- * first, as for any push of that size (our choice; the limit/#PF check
- * width of this 16-bit store is not documented). */
+ * SDM PUSH: with a 64-bit operand size the selector is zero-extended; with a
+ * 32-bit one "all recent Core and Atom processors perform a 16-bit move,
+ * leaving the upper portion of the stack location unmodified", while rSP
+ * still moves by 4. The whole slot is probed first, as for any push of that
+ * size (our choice; the check width of that 16-bit store is undocumented). */
 void op_push_sreg(struct cpu *cpu, const struct insn *in)
 {
     unsigned size = in->opsize;
+    uint16_t sel = cpu->seg[in->sub].selector;
+    if (size != 4) {
+        /* 16-bit push, or 64-bit push of the zero-extended selector. */
+        push(cpu, size, sel);
+        return;
+    }
+    /* 32-bit: recent Intel cores store only the selector word and leave the
+     * slot's upper half unchanged, while rSP moves by 4 (SDM PUSH). */
     uint64_t sp = stack_mask(cpu, cpu->gpr[R_SP] - size);
-    if (size != 2)
-        mem_probe_write(cpu, S_SS, sp, size);
-    mem_write(cpu, S_SS, sp, 2, cpu->seg[in->sub].selector);
+    mem_probe_write(cpu, S_SS, sp, size);
+    mem_write(cpu, S_SS, sp, 2, sel);
     reg_write(cpu, R_SP, cpu->stack_size, sp);
 }
 
