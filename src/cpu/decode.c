@@ -110,12 +110,13 @@ static uint8_t byte_reg(unsigned r, uint8_t rex)
 }
 
 /* ModRM + SIB + displacement (SDM Vol. 2A, Tables 2-1 to 2-3). */
-static void decode_modrm(struct cursor *c, struct insn *in, bool mode64, uint8_t *default_seg)
+static void decode_modrm(struct cursor *c, struct insn *in, bool mode64, bool reg_only,
+                         uint8_t *default_seg)
 {
     uint8_t modrm = next_byte(c);
     unsigned rex_r = (in->rex >> 2) & 1, rex_x = (in->rex >> 1) & 1, rex_b = in->rex & 1;
     in->modrm = modrm;
-    in->mod = modrm >> 6;
+    in->mod = reg_only ? 3 : modrm >> 6;
     in->reg = (uint8_t)(((modrm >> 3) & 7) | (rex_r << 3));
     unsigned rm = modrm & 7;
     in->base = in->index = REG_NONE;
@@ -346,6 +347,8 @@ have_desc:
         in->opsize = (uint8_t)((mode->code_size == 4) != size_prefix ? 4 : 2);
     if (vex && !mode64)
         in->opsize = 4;
+    if (attr & A_PFX_66_F3)
+        in->opsize = rex_w ? 8 : 4;     /* ADCX/ADOX: r32 or r64 only (SDM ADCX, ADOX) */
     if (mode64)
         in->adsize = p67 ? 4 : 8;
     else
@@ -353,7 +356,7 @@ have_desc:
 
     uint8_t default_seg = S_DS;
     if (attr & A_MODRM) {
-        decode_modrm(&c, in, mode64, &default_seg);
+        decode_modrm(&c, in, mode64, (attr & A_MODRM_REG) != 0, &default_seg);
         if (c.status != DEC_OK)
             goto out;
         if (attr & A_GROUP(0xff)) {
@@ -374,7 +377,7 @@ have_desc:
             d = gd;
             attr = merged;
         }
-        if (map == 1 && b == 0x01) {
+        if (!vex && map == 1 && b == 0x01) {
             if (in->modrm == 0xf9)
                 d = &d_rdtscp;
         }
@@ -430,7 +433,8 @@ have_desc:
         ((attr & A_MEMONLY) && in->mod == 3 && (attr & A_MODRM)) ||
         ((attr & A_PFX_F3) && last_f2f3 != 0xf3) ||
         ((attr & A_PFX_NONE_OR_66) && last_f2f3) ||
-        ((attr & A_PFX_66_F3) && !(p66 || last_f2f3 == 0xf3)) ||
+        ((attr & A_PFX_66_F3) && (last_f2f3 == 0xf2 || !(p66 || last_f2f3 == 0xf3))) ||
+        (map == 0 && b == 0x8c && ((in->modrm >> 3) & 7) > 5) ||
         (in->lock && (!(attr & A_LOCK) || in->mod == 3 || !(attr & A_MODRM))) ||
         (map == 0 && b == 0x8f && ((in->modrm >> 3) & 7))) {
         c.status = DEC_UD;

@@ -79,6 +79,7 @@ enum { BT_BT, BT_BTS, BT_BTR, BT_BTC };
 #define A_PFX_NONE_OR_66 (1ull << 25) /* #UD with F2/F3 (MOVBE) */
 #define A_PFX_66_F3  (1ull << 26)  /* 66 or F3 selects the form (ADCX/ADOX) */
 #define A_VEX_NO_VVVV (1ull << 27) /* VEX.vvvv must be 1111b, else #UD (RORX) */
+#define A_MODRM_REG  (1ull << 28)  /* ModRM.mod ignored: register operands (MOV CR/DR) */
 #define A_GROUP_SHIFT 40
 #define A_GROUP(g)   ((uint64_t)(g) << A_GROUP_SHIFT)
 
