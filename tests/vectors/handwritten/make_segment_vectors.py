@@ -18,53 +18,7 @@ tests/vectors/{real,prot32,long64}/segload.jsonl:
 
     python3 tests/vectors/handwritten/make_segment_vectors.py
 """
-import json
-import os
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.dirname(HERE)
-
-
-def h(v):
-    return hex(v)
-
-
-def vec(name, mode, code, regs, final, ram=None, fram=None, sregs=None, fsregs=None, exc=None,
-        cpl=None, control=None):
-    """One vector. `final` lists changed registers (rip and rflags default to
-    the initial values when not given); fram defaults to ram; fsregs are the
-    segment registers expected to change."""
-    regs = dict(regs)
-    regs.setdefault("rflags", 0x2)
-    fin = {"rip": regs["rip"], "rflags": regs["rflags"]}
-    fin.update(final)
-    v = {"name": name, "mode": mode}
-    if cpl is not None:
-        v["cpl"] = cpl
-    v["bytes"] = code
-    init = {"regs": {k: h(x) for k, x in regs.items()}}
-    if sregs:
-        init["sregs"] = sregs
-    if control:
-        init["control"] = {k: h(x) for k, x in control.items()}
-    if ram:
-        init["ram"] = [[h(a), b] for a, b in ram]
-    v["initial"] = init
-    f = {"regs": {k: h(x) for k, x in fin.items()}}
-    if fsregs:
-        f["sregs"] = fsregs
-    fr = fram if fram is not None else ram
-    if fr:
-        f["ram"] = [[h(a), b] for a, b in fr]
-    v["final"] = f
-    if exc is not None:
-        v["exception"] = exc
-    v["oracle"] = "sdm"
-    return v
-
-
-def seg(sel, base, limit, attr):
-    return {"sel": h(sel), "base": h(base), "limit": h(limit), "attr": h(attr)}
+from vectorlib import h, seg, vec, write
 
 
 def GP(code):
@@ -486,8 +440,4 @@ for path, vs in (("real/segload.jsonl", real), ("prot32/segload.jsonl", prot32),
                  ("long64/segload.jsonl", long64)):
     names = [v["name"] for v in vs]
     assert len(names) == len(set(names)), "duplicate vector names in " + path
-    os.makedirs(os.path.dirname(os.path.join(OUT, path)), exist_ok=True)
-    with open(os.path.join(OUT, path), "w") as f:
-        for v in vs:
-            f.write(json.dumps(v, separators=(",", ":")) + "\n")
-    print(f"{path}: {len(vs)} vectors")
+    write(path, vs)

@@ -9,52 +9,7 @@ this script. Run it to regenerate tests/vectors/{real,prot16,long64}/*.jsonl:
 
     python3 tests/vectors/handwritten/make_vectors.py
 """
-import json
-import os
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.dirname(HERE)
-
-
-def h(v):
-    return hex(v)
-
-
-def vec(name, mode, code, regs, final, ram=None, fram=None, sregs=None, exc=None,
-        cpl=None, control=None, undefined=None):
-    """One vector. `final` lists changed registers (rip and rflags default to
-    the initial values when not given); fram defaults to ram."""
-    regs = dict(regs)
-    regs.setdefault("rflags", 0x2)
-    fin = {"rip": regs["rip"], "rflags": regs["rflags"]}
-    fin.update(final)
-    v = {"name": name, "mode": mode}
-    if cpl is not None:
-        v["cpl"] = cpl
-    v["bytes"] = code
-    init = {"regs": {k: h(x) for k, x in regs.items()}}
-    if sregs:
-        init["sregs"] = sregs
-    if control:
-        init["control"] = {k: h(x) for k, x in control.items()}
-    if ram:
-        init["ram"] = [[h(a), b] for a, b in ram]
-    v["initial"] = init
-    f = {"regs": {k: h(x) for k, x in fin.items()}}
-    fr = fram if fram is not None else ram
-    if fr:
-        f["ram"] = [[h(a), b] for a, b in fr]
-    v["final"] = f
-    if exc is not None:
-        v["exception"] = exc
-    if undefined:
-        v["undefined"] = undefined
-    v["oracle"] = "sdm"
-    return v
-
-
-def seg(sel, base, limit, attr):
-    return {"sel": h(sel), "base": h(base), "limit": h(limit), "attr": h(attr)}
+from vectorlib import h, seg, vec, write
 
 
 # ---------------------------------------------------------------- real mode
@@ -262,12 +217,6 @@ model = [
         ram=[(0x2000, "9a78563412000000")]),
 ]
 
-os.makedirs(os.path.join(OUT, "real"), exist_ok=True)
-os.makedirs(os.path.join(OUT, "prot16"), exist_ok=True)
 for path, vs in (("real/handwritten.jsonl", real), ("prot16/handwritten.jsonl", prot16),
                  ("long64/cpu-model.jsonl", model)):
-    os.makedirs(os.path.dirname(os.path.join(OUT, path)), exist_ok=True)
-    with open(os.path.join(OUT, path), "w") as f:
-        for v in vs:
-            f.write(json.dumps(v, separators=(",", ":")) + "\n")
-    print(f"{path}: {len(vs)} vectors")
+    write(path, vs)
