@@ -206,7 +206,8 @@ rs_err rs_run(rs_machine *m, uint64_t max_insns, rs_stop *why, uint64_t *retired
     enum cpu_stop s = cpu_run(cpu, max_insns);
     if (why)
         *why = s == CPU_STOP_EXCEPTION ? RS_STOP_EXCEPTION : s == CPU_STOP_HALT ? RS_STOP_HALT
-             : s == CPU_STOP_SHUTDOWN ? RS_STOP_SHUTDOWN : RS_STOP_BUDGET;
+             : s == CPU_STOP_SHUTDOWN ? RS_STOP_SHUTDOWN : s == CPU_STOP_REQUESTED ? RS_STOP_REQUESTED
+             : RS_STOP_BUDGET;
     if (retired)
         *retired += cpu->icount - before;
     return RS_OK;
@@ -303,5 +304,84 @@ rs_err rs_get_mode(rs_machine *m, rs_mode *out)
     static const rs_mode map[] = { RS_MODE_REAL, RS_MODE_PROT16, RS_MODE_PROT32,
                                    RS_MODE_COMPAT16, RS_MODE_COMPAT32, RS_MODE_LONG64 };
     *out = map[cpu_of(m)->mode];
+    return RS_OK;
+}
+
+rs_err rs_subscribe(rs_machine *m, rs_event_fn fn, void *ctx)
+{
+    if (!m || !fn)
+        return RS_ERR_ARG;
+    struct event_sink *es = &cpu_of(m)->events;
+    if (es->count == EVENT_MAX_SUBSCRIBERS)
+        return RS_ERR_STATE;
+    es->fn[es->count] = fn;
+    es->ctx[es->count] = ctx;
+    es->count++;
+    return RS_OK;
+}
+
+rs_err rs_unsubscribe(rs_machine *m, rs_event_fn fn, void *ctx)
+{
+    if (!m || !fn)
+        return RS_ERR_ARG;
+    struct event_sink *es = &cpu_of(m)->events;
+    for (unsigned i = 0; i < es->count; i++) {
+        if (es->fn[i] == fn && es->ctx[i] == ctx) {
+            for (unsigned k = i + 1; k < es->count; k++) {
+                es->fn[k - 1] = es->fn[k];
+                es->ctx[k - 1] = es->ctx[k];
+            }
+            es->count--;
+            return RS_OK;
+        }
+    }
+    return RS_ERR_ARG;
+}
+
+rs_err rs_interrupt(rs_machine *m, uint8_t vector)
+{
+    if (!m)
+        return RS_ERR_ARG;
+    struct cpu *cpu = cpu_of(m);
+    cpu->intr.ext_pending = true;
+    cpu->intr.ext_vector = vector;
+    cpu->stop_block = true;     /* let the run loop look at it at the next boundary */
+    return RS_OK;
+}
+
+rs_err rs_nmi(rs_machine *m)
+{
+    if (!m)
+        return RS_ERR_ARG;
+    cpu_of(m)->intr.nmi_pending = true;
+    cpu_of(m)->stop_block = true;
+    return RS_OK;
+}
+
+rs_err rs_set_port_handlers(rs_machine *m, rs_port_in_fn in, rs_port_out_fn out, void *ctx)
+{
+    if (!m)
+        return RS_ERR_ARG;
+    struct port_bus *pb = &cpu_of(m)->ports;
+    pb->in = in;
+    pb->out = out;
+    pb->ctx = ctx;
+    return RS_OK;
+}
+
+rs_err rs_request_stop(rs_machine *m)
+{
+    if (!m)
+        return RS_ERR_ARG;
+    cpu_of(m)->stop_request = true;
+    cpu_of(m)->stop_block = true;
+    return RS_OK;
+}
+
+rs_err rs_get_shutdown_report(rs_machine *m, rs_shutdown_report *out)
+{
+    if (!m || !out)
+        return RS_ERR_ARG;
+    *out = cpu_of(m)->intr.shutdown;
     return RS_OK;
 }

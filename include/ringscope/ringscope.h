@@ -33,7 +33,8 @@ typedef enum rs_stop {
     RS_STOP_EXCEPTION,  /* an exception was raised and the machine is configured
                            to stop on exceptions (see rs_config) */
     RS_STOP_HALT,       /* HLT with nothing to wake the CPU */
-    RS_STOP_SHUTDOWN,   /* triple fault or a power-off request */
+    RS_STOP_SHUTDOWN,   /* triple fault (see rs_shutdown_report) */
+    RS_STOP_REQUESTED,  /* rs_request_stop() was called, e.g. by an I/O handler */
 } rs_stop;
 
 /* General-purpose registers, RIP and RFLAGS, in encoding order. */
@@ -76,7 +77,7 @@ typedef struct rs_exception {
 
 /* Machine configuration. Zero-initialise, then set what you need. */
 typedef struct rs_config {
-    /* Stop and report instead of delivering exceptions through the IDT.
+    /* Stop and report instead of delivering exceptions through the IDT/IVT.
      * The instruction-vector runner sets this; a booting guest does not. */
     bool stop_on_exception;
 } rs_config;
@@ -169,6 +170,95 @@ rs_err rs_set_mode(rs_machine *m, rs_mode mode, unsigned cpl);
 
 /* The current operating mode. */
 rs_err rs_get_mode(rs_machine *m, rs_mode *out);
+
+/* ---- Transition events -------------------------------------------------- */
+
+/* Kinds of privilege and mode transitions the CPU reports. */
+typedef enum rs_event_kind {
+    RS_EV_SYSCALL, RS_EV_SYSRET, RS_EV_SYSENTER, RS_EV_SYSEXIT,
+    RS_EV_SOFT_INT,     /* INT n, INT3, INTO, INT1 */
+    RS_EV_EXCEPTION,    /* a fault, trap or abort delivered through the IDT/IVT */
+    RS_EV_IRQ,          /* an external (hardware) interrupt */
+    RS_EV_NMI,
+    RS_EV_IRET,
+    RS_EV_FAR_CALL, RS_EV_FAR_JMP, RS_EV_FAR_RET,   /* through a gate or changing CPL */
+    RS_EV_CR3_WRITE,
+    RS_EV_MODE_SWITCH,  /* real/protected/IA-32e changes by CR0, EFER or a CS load */
+    RS_EV_TRIPLE_FAULT,
+    RS_EV_KIND_COUNT
+} rs_event_kind;
+
+/* Where the stack pointer after a transition came from. */
+typedef enum rs_stack_source {
+    RS_STACK_UNCHANGED,     /* same stack (no privilege change) */
+    RS_STACK_TSS_RSP,       /* TSS.RSPn (64-bit) or TSS SSn:ESPn (legacy); n in stack_index */
+    RS_STACK_TSS_IST,       /* TSS.ISTn (64-bit); n in stack_index */
+    RS_STACK_SYSENTER,      /* IA32_SYSENTER_ESP */
+    RS_STACK_SYSEXIT,       /* RCX/ECX at SYSEXIT */
+    RS_STACK_FRAME,         /* popped from the old stack (IRET, RETF to an outer level) */
+    RS_STACK_KEPT,          /* the CPU did not switch: SYSCALL/SYSRET leave RSP to software */
+} rs_stack_source;
+
+/* One transition. `*_before` is the state when the transition began (for an
+ * instruction: at that instruction), `*_after` the state when the first
+ * instruction of the new context is about to run. */
+typedef struct rs_event {
+    uint64_t cycle;             /* virtual time at the start */
+    rs_event_kind kind;
+    int16_t vector;             /* interrupt/exception vector, or -1 */
+    bool has_error_code;
+    uint32_t error_code;
+    uint8_t cpl_before, cpl_after;
+    rs_mode mode_before, mode_after;
+    uint16_t cs_before, cs_after, ss_before, ss_after;
+    uint64_t rip_before, rip_after, rsp_before, rsp_after;
+    uint64_t cr3_before, cr3_after;
+    uint64_t rflags_before, rflags_after;
+    rs_stack_source stack_source;
+    uint8_t stack_index;        /* n of RSPn/ISTn */
+    uint64_t cycles;            /* cycles charged (0 until the timing model) */
+} rs_event;
+
+/* Called for every event, synchronously, on the emulation thread. */
+typedef void (*rs_event_fn)(void *ctx, const rs_event *ev);
+
+/* Subscribe `fn` to the event stream (at most 8 subscribers). With none, the
+ * stream costs nothing measurable. */
+rs_err rs_subscribe(rs_machine *m, rs_event_fn fn, void *ctx);
+
+/* Remove a subscription made with the same `fn` and `ctx`. */
+rs_err rs_unsubscribe(rs_machine *m, rs_event_fn fn, void *ctx);
+
+/* ---- Interrupt inputs, port I/O, control ---------------------------------- */
+
+/* Make an external interrupt with `vector` pending; it is delivered at the
+ * next instruction boundary where RFLAGS.IF = 1 and no interrupt shadow is in
+ * effect (until then it stays pending; a second call replaces the vector).
+ * The platform's interrupt controllers drive this input. */
+rs_err rs_interrupt(rs_machine *m, uint8_t vector);
+
+/* Make a non-maskable interrupt pending. */
+rs_err rs_nmi(rs_machine *m);
+
+/* Port I/O handlers: `in` returns the value of an IN of `size` bytes (1, 2, 4)
+ * from `port`; `out` receives an OUT. NULL handlers mean an empty bus (reads
+ * return all-ones, writes are ignored). */
+typedef uint32_t (*rs_port_in_fn)(void *ctx, uint16_t port, unsigned size);
+typedef void (*rs_port_out_fn)(void *ctx, uint16_t port, unsigned size, uint32_t value);
+rs_err rs_set_port_handlers(rs_machine *m, rs_port_in_fn in, rs_port_out_fn out, void *ctx);
+
+/* Ask rs_run() to return RS_STOP_REQUESTED after the current instruction.
+ * Safe to call from an event subscriber or a port handler. */
+rs_err rs_request_stop(rs_machine *m);
+
+/* After RS_STOP_SHUTDOWN: the exceptions that led to the triple fault, in
+ * order (the first, the one that made it a double fault, and the one during
+ * double-fault delivery); `count` says how many are known. */
+typedef struct rs_shutdown_report {
+    unsigned count;
+    rs_exception exc[3];
+} rs_shutdown_report;
+rs_err rs_get_shutdown_report(rs_machine *m, rs_shutdown_report *out);
 
 #ifdef __cplusplus
 }

@@ -10,7 +10,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cpu/debug_state.h"
+#include "cpu/interrupt_state.h"
 #include "mmu/physmem.h"
+#include "mmu/tlb.h"
+#include "ringscope/ringscope.h"
 
 struct insn;
 struct block_cache;
@@ -93,21 +97,6 @@ struct lazy_flags {
     uint8_t size;           /* operand size in bytes */
 };
 
-/* Software TLB: linear page -> host pointer to the page, per access kind.
- * An entry is filled only for pages fully backed by RAM; writes to pages that
- * hold decoded code never get a write entry, so they take the slow path where
- * the decoded-instruction cache is invalidated. */
-#define TLB_ENTRIES 256
-struct tlb_entry {
-    uint64_t tag;           /* linear page number + 1 (0 = empty) */
-    uint8_t *host;          /* host address of the page */
-};
-struct tlb {
-    struct tlb_entry read[TLB_ENTRIES];
-    struct tlb_entry write[TLB_ENTRIES];
-    uint64_t hits, misses;
-};
-
 /* The exception an instruction raised (see fault.c). */
 struct pending_exception {
     int vector;             /* -1: none */
@@ -125,6 +114,21 @@ struct msrs {
     uint64_t sysenter_cs, sysenter_esp, sysenter_eip;
     uint64_t apic_base, pat, misc_enable;
     uint64_t tsc_offset;
+};
+
+/* Subscribers to the transition event stream (event.h). */
+#define EVENT_MAX_SUBSCRIBERS 8
+struct event_sink {
+    rs_event_fn fn[EVENT_MAX_SUBSCRIBERS];
+    void *ctx[EVENT_MAX_SUBSCRIBERS];
+    unsigned count;
+};
+
+/* The port I/O bus as the CPU sees it (the board installs handlers). */
+struct port_bus {
+    rs_port_in_fn in;
+    rs_port_out_fn out;
+    void *ctx;
 };
 
 struct cpu {
@@ -156,16 +160,23 @@ struct cpu {
     uint64_t cycles;            /* virtual time */
 
     struct tlb tlb;
+    struct paging_state paging;
     struct physmem *mem;
     struct block_cache *blocks;
 
     struct pending_exception exc;
     bool stop_on_exception;
+    bool stop_request;          /* rs_request_stop(): leave cpu_run after this insn */
+    struct interrupt_state intr;
+    struct debug_state debug;
+    struct event_sink events;
+    struct port_bus ports;
     jmp_buf fault_jmp;          /* where cpu_raise() unwinds to (the run loop) */
 };
 
 /* Why cpu_run() returned. */
-enum cpu_stop { CPU_STOP_BUDGET, CPU_STOP_EXCEPTION, CPU_STOP_HALT, CPU_STOP_SHUTDOWN };
+enum cpu_stop { CPU_STOP_BUDGET, CPU_STOP_EXCEPTION, CPU_STOP_HALT, CPU_STOP_SHUTDOWN,
+                CPU_STOP_REQUESTED };
 
 /* Execute until `max_insns` more instructions retire (0: no limit), an
  * exception is raised, or the CPU halts (exec.c). */

@@ -21,11 +21,13 @@ static const struct opdesc opcode_map[4 * 256] = {
 #define OPS(first, last, nm, f, s, a) [first ... last] = { f, nm, a, s },
 #define GROUP(g, reg, nm, f, s, a)
 #define VEX(map, op, pp, reg, nm, f, s, a)
+#define GROUP7_REG(modrm, nm, f, a)
 #include "cpu/opcodes.def"
 #undef OP
 #undef OPS
 #undef GROUP
 #undef VEX
+#undef GROUP7_REG
 };
 
 static const struct opdesc group_map[G_COUNT][8] = {
@@ -33,11 +35,13 @@ static const struct opdesc group_map[G_COUNT][8] = {
 #define OPS(first, last, nm, f, s, a)
 #define GROUP(g, reg, nm, f, s, a) [g][reg] = { f, nm, a, s },
 #define VEX(map, op, pp, reg, nm, f, s, a)
+#define GROUP7_REG(modrm, nm, f, a)
 #include "cpu/opcodes.def"
 #undef OP
 #undef OPS
 #undef GROUP
 #undef VEX
+#undef GROUP7_REG
 };
 
 struct vexdesc {
@@ -50,11 +54,28 @@ static const struct vexdesc vex_map[] = {
 #define OPS(first, last, nm, f, s, a)
 #define GROUP(g, reg, nm, f, s, a)
 #define VEX(mp, o, p, r, nm, f, s, a) { mp, o, p, r, { f, nm, a, s } },
+#define GROUP7_REG(modrm, nm, f, a)
 #include "cpu/opcodes.def"
 #undef OP
 #undef OPS
 #undef GROUP
 #undef VEX
+#undef GROUP7_REG
+};
+
+/* 0F 01 with ModRM.mod = 3 (other than SMSW/LMSW), by the whole ModRM byte. */
+static const struct opdesc group7_reg_map[256] = {
+#define OP(id, nm, f, s, a)
+#define OPS(first, last, nm, f, s, a)
+#define GROUP(g, reg, nm, f, s, a)
+#define VEX(mp, o, p, r, nm, f, s, a)
+#define GROUP7_REG(modrm, nm, f, a) [modrm] = { f, nm, a | A_MODRM, 0 },
+#include "cpu/opcodes.def"
+#undef OP
+#undef OPS
+#undef GROUP
+#undef VEX
+#undef GROUP7_REG
 };
 
 /* Forms chosen by prefixes or ModRM that the map cannot express as one row. */
@@ -63,9 +84,9 @@ static const struct opdesc d_nop = { op_nop, "nop", 0, 0 };
 static const struct opdesc d_pause = { op_pause, "pause", 0, 0 };
 static const struct opdesc d_tzcnt = { op_tzcnt, "tzcnt", A_MODRM, 0 };
 static const struct opdesc d_lzcnt = { op_lzcnt, "lzcnt", A_MODRM, 0 };
-static const struct opdesc d_rdtscp = { op_rdtscp, "rdtscp", A_MODRM, 0 };
 static const struct opdesc d_cmpxchg16b = { op_cmpxchg16b, "cmpxchg16b", A_MODRM | A_MEMONLY | A_LOCK, 0 };
 static const struct opdesc d_adox = { op_adcx, "adox", A_MODRM | A_PFX_66_F3, 1 };
+static const struct opdesc d_fsgsbase = { op_fsgsbase, "fsgsbase", A_MODRM, 0 };
 static const struct opdesc d_map2_sse = { op_unimpl, "sse", A_MODRM | A_UNIMPL | A_SSE, 0 };
 static const struct opdesc d_map3_sse = { op_unimpl, "sse", A_MODRM | A_IMM8 | A_UNIMPL | A_SSE, 0 };
 static const struct opdesc d_vex_modrm = { op_unimpl, "avx", A_MODRM | A_UNIMPL | A_SSE, 0 };
@@ -330,6 +351,9 @@ opcode:;
         d = &d_lzcnt;
     else if (map == 2 && b == 0xf6 && last_f2f3 == 0xf3)
         d = &d_adox;
+    else if (map == 1 && b == 0xae && last_f2f3 == 0xf3 && mode64 && c.pos < c.avail &&
+             (c.bytes[c.pos] >> 6) == 3 && ((c.bytes[c.pos] >> 3) & 7) <= 3)
+        d = &d_fsgsbase;    /* RDFSBASE, RDGSBASE, WRFSBASE, WRGSBASE (sub = ModRM.reg) */
 
 have_desc:
     in->id = (uint16_t)(map * 256 + b);
@@ -337,7 +361,7 @@ have_desc:
 
     /* Operand and address size (2.2.1.2, 3.6 of Vol. 1). */
     bool rex_w = (in->rex >> 3) & 1;
-    bool size_prefix = p66 && !(attr & A_PFX_66_F3) && !(vex);
+    bool size_prefix = p66 && !(attr & (A_PFX_66_F3 | A_PFX_66)) && !(vex);
     if (attr & A_BYTE)
         in->opsize = 1;
     else if (mode64)
@@ -348,7 +372,11 @@ have_desc:
     if (vex && !mode64)
         in->opsize = 4;
     if (attr & A_PFX_66_F3)
-        in->opsize = rex_w ? 8 : 4;     /* ADCX/ADOX: r32 or r64 only (SDM ADCX, ADOX) */
+        in->opsize = rex_w ? 8 : 4;
+    if (attr & A_PFX_66)
+        in->opsize = mode64 ? 8 : 4;     /* INVPCID: r64 in 64-bit mode, else r32 */
+    if ((attr & A_IO) && in->opsize == 8)
+        in->opsize = size_prefix ? 2 : 4;  /* IN/OUT/INS/OUTS: no 64-bit form (SDM IN, OUT) */     /* ADCX/ADOX: r32 or r64 only (SDM ADCX, ADOX) */
     if (mode64)
         in->adsize = p67 ? 4 : 8;
     else
@@ -362,6 +390,9 @@ have_desc:
         if (attr & A_GROUP(0xff)) {
             unsigned g = (unsigned)(attr >> A_GROUP_SHIFT) & 0xff;
             const struct opdesc *gd = &group_map[g][(in->modrm >> 3) & 7];
+            unsigned greg = (in->modrm >> 3) & 7;
+            if (g == G_7 && in->mod == 3 && greg != 4 && greg != 6)
+                gd = vex ? &group7_reg_map[0] : &group7_reg_map[in->modrm];
             if (!gd->fn) {
                 c.status = DEC_UD;
                 goto out;
@@ -377,10 +408,6 @@ have_desc:
             d = gd;
             attr = merged;
         }
-        if (!vex && map == 1 && b == 0x01) {
-            if (in->modrm == 0xf9)
-                d = &d_rdtscp;
-        }
         if (in->mod == 3 && (attr & A_BYTE))
             in->rm = byte_reg(in->rm, in->rex);
         if (in->mod == 3 && map == 1 && (b == 0xb6 || b == 0xbe))
@@ -394,7 +421,9 @@ have_desc:
         if (attr & A_BYTE)
             in->rm = byte_reg(in->rm, in->rex);
     }
-    if (attr & A_CC)
+    if (d == &d_fsgsbase)
+        in->sub = (in->modrm >> 3) & 3;
+    else if (attr & A_CC)
         in->sub = b & 0xf;
     else
         in->sub = d->sub;
@@ -433,6 +462,7 @@ have_desc:
         ((attr & A_MEMONLY) && in->mod == 3 && (attr & A_MODRM)) ||
         ((attr & A_PFX_F3) && last_f2f3 != 0xf3) ||
         ((attr & A_PFX_NONE_OR_66) && last_f2f3) ||
+        ((attr & A_PFX_66) && (!p66 || last_f2f3)) ||
         ((attr & A_PFX_66_F3) && (last_f2f3 == 0xf2 || !(p66 || last_f2f3 == 0xf3))) ||
         (map == 0 && b == 0x8c && ((in->modrm >> 3) & 7) > 5) ||
         (in->lock && (!(attr & A_LOCK) || in->mod == 3 || !(attr & A_MODRM))) ||
@@ -452,6 +482,7 @@ have_desc:
     in->seg = seg_override != S_NONE ? seg_override : default_seg;
     in->fn = d->fn;
     in->name = d->name;
+    in->ends_block = (attr & A_ENDS) || d->fn == op_unimpl || d->fn == op_invalid;
     in->fn = alu_specialize(in);
 
 out:
@@ -475,13 +506,5 @@ bool insn_implemented(const struct insn *in)
 
 bool insn_ends_block(const struct insn *in)
 {
-    unsigned map = in->id >> 8, b = in->id & 0xff;
-    const struct opdesc *d = &opcode_map[in->id];
-    if (d->attr & A_ENDS)
-        return true;
-    if (map == 0 && b == 0xff) {
-        unsigned r = (in->modrm >> 3) & 7;
-        return r >= 2 && r <= 5;
-    }
-    return !insn_implemented(in);
+    return in->ends_block;
 }

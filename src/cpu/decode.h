@@ -42,6 +42,7 @@ struct insn {
     uint8_t vreg;           /* VEX.vvvv register */
     uint8_t rex;            /* REX byte (0 if none) */
     uint8_t modrm;          /* the ModRM byte, when present */
+    bool ends_block;        /* control transfer, mode change or #UD: last in its block */
     const char *name;       /* mnemonic, for traces and diffs */
 };
 
@@ -80,23 +81,27 @@ enum { BT_BT, BT_BTS, BT_BTR, BT_BTC };
 #define A_PFX_66_F3  (1ull << 26)  /* 66 or F3 selects the form (ADCX/ADOX) */
 #define A_VEX_NO_VVVV (1ull << 27) /* VEX.vvvv must be 1111b, else #UD (RORX) */
 #define A_MODRM_REG  (1ull << 28)  /* ModRM.mod ignored: register operands (MOV CR/DR) */
+#define A_PFX_66     (1ull << 29)  /* valid only with 66 (mandatory, not a size prefix) and no F2/F3 */
+#define A_IO         (1ull << 30)  /* port I/O: operand size 8, 16 or 32 only (REX.W ignored) */
 #define A_GROUP_SHIFT 40
 #define A_GROUP(g)   ((uint64_t)(g) << A_GROUP_SHIFT)
 
 enum opcode_group { G_NONE, G_1, G_1A, G_2, G_2_1, G_2_CL, G_3B, G_3, G_4, G_5,
-                    G_8, G_9, G_11B, G_11, G_COUNT };
+                    G_6, G_7, G_8, G_9, G_11B, G_11, G_COUNT };
 
 /* Handlers, declared from the table. */
 #define OP(id, name, fn, sub, attr) insn_fn fn;
 #define OPS(first, last, name, fn, sub, attr) insn_fn fn;
 #define GROUP(g, reg, name, fn, sub, attr) insn_fn fn;
 #define VEX(map, op, pp, reg, name, fn, sub, attr) insn_fn fn;
+#define GROUP7_REG(modrm, name, fn, attr) insn_fn fn;
 #include "cpu/opcodes.def"
 #undef OP
 #undef OPS
 #undef GROUP
 #undef VEX
-insn_fn op_movsxd, op_nop, op_pause, op_tzcnt, op_lzcnt, op_rdtscp, op_cmpxchg16b;
+#undef GROUP7_REG
+insn_fn op_movsxd, op_nop, op_pause, op_tzcnt, op_lzcnt, op_rdtscp, op_cmpxchg16b, op_fsgsbase;
 
 /* Faster equivalents of a decoded instruction's handler for common operand
  * shapes (alu.c); the decoder applies it to every instruction. */

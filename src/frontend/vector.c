@@ -381,7 +381,10 @@ enum vector_result vector_run(json_t *v, struct strbuf *diff)
         return VECTOR_INVALID;
     }
 
-    rs_config cfg = { .stop_on_exception = true };
+    /* "deliver": exceptions go through the IDT/IVT (the step then ends when
+     * delivery is complete) instead of stopping the machine. */
+    json_t *deliver_j = json_object_get(v, "deliver");
+    rs_config cfg = { .stop_on_exception = !json_is_true(deliver_j) };
     if (rs_create(&cfg, &m) != RS_OK) {
         strbuf_printf(diff, "  cannot create a machine\n");
         return VECTOR_INVALID;

@@ -419,6 +419,28 @@ static const char *shape_of(const struct insn *in)
         f == op_pusha || f == op_popa || f == op_rdtsc || f == op_rdtscp || f == op_pause ||
         f == op_xlat || f == op_ud)
         return "";
+    /* system instructions (issue 3) */
+    if (f == op_int) return "i";
+    if (f == op_retf) return op == 0xca ? "w" : "";
+    if (f == op_iret || f == op_int1 || f == op_syscall || f == op_sysret || f == op_sysenter ||
+        f == op_sysexit || f == op_clts || f == op_invd || f == op_wbinvd || f == op_wrmsr ||
+        f == op_rdmsr || f == op_clac || f == op_stac || f == op_swapgs)
+        return "";
+    if (f == op_call_far_mem || f == op_jmp_far_mem || f == op_sldt || f == op_str ||
+        f == op_lldt || f == op_ltr || f == op_verr || f == op_verw || f == op_sgdt ||
+        f == op_sidt || f == op_lgdt || f == op_lidt || f == op_smsw || f == op_lmsw ||
+        f == op_invlpg)
+        return "N";
+    if (f == op_lar || f == op_lsl || f == op_invpcid) return "GN";
+    if (f == op_in_imm) return "Ai";
+    if (f == op_out_imm) return "iA";
+    if (f == op_in_dx) return "A*";
+    /* far pointers, CR/DR registers, DX port, string I/O, FS/GS base: not compared */
+    if (f == op_call_far_ptr || f == op_jmp_far_ptr || f == op_mov_from_cr || f == op_mov_to_cr ||
+        f == op_mov_from_dr || f == op_mov_to_dr || f == op_out_dx || f == op_ins ||
+        f == op_outs)
+        return "*";
+    if (f == op_fsgsbase) return "E";
     /* handlers named differently as they are implemented: by opcode */
     switch (in->id) {
     case 0x07: case 0x17: case 0x1f: case 0x1a1: case 0x1a9:
@@ -570,6 +592,20 @@ static bool check_mnemonic(struct sample *sm, const char *cs_name)
         return check_mnemonic_size(sm, cs_name);
     } else if (f == op_xlat) {
         snprintf(want, sizeof(want), "xlatb");
+    } else if (f == op_ins || f == op_outs) {
+        static const char sfx[9] = { 0, 'b', 'w', 0, 'd', 0, 0, 0, 'd' };
+        snprintf(want, sizeof(want), "%s%c", f == op_ins ? "ins" : "outs", sfx[in->opsize]);
+    } else if (f == op_jmp_far_ptr || f == op_jmp_far_mem) {
+        snprintf(want, sizeof(want), "ljmp");
+    } else if (f == op_call_far_ptr || f == op_call_far_mem) {
+        snprintf(want, sizeof(want), "lcall");
+    } else if (f == op_iret) {
+        snprintf(want, sizeof(want), "%s", in->opsize == 2 ? "iret" : in->opsize == 4 ? "iretd" : "iretq");
+    } else if (f == op_retf) {
+        snprintf(want, sizeof(want), "%s", in->opsize == 8 ? "retfq" : "retf");
+    } else if (f == op_fsgsbase) {
+        static const char *const names[4] = { "rdfsbase", "rdgsbase", "wrfsbase", "wrgsbase" };
+        snprintf(want, sizeof(want), "%s", names[in->sub & 3]);
     } else if (f == op_nop && (in->id >> 8) == 1 && (in->id & 0xff) == 0x18 && in->mod != 3 &&
                ((in->modrm >> 3) & 7) < 4) {
         static const char *const pf[4] = { "prefetchnta", "prefetcht0", "prefetcht1", "prefetcht2" };
@@ -986,7 +1022,8 @@ static bool m_missing_16(const struct sample *sm)
     return sm->mode == 2 && ((ours_name(sm, "pause") && cs_is(sm, "nop")) ||
                              (ours_name(sm, "tzcnt") && cs_is(sm, "bsf")) ||
                              (ours_name(sm, "lzcnt") && cs_is(sm, "bsr")) ||
-                             (ours_name(sm, "popcnt") && !sm->ci));
+                             (ours_name(sm, "popcnt") && !sm->ci) ||
+                             (ours_name(sm, "invpcid") && !sm->ci));
 }
 
 static bool m_rexw_over_66(const struct sample *sm)
@@ -1060,6 +1097,27 @@ static bool m_cbw_cwd_16(const struct sample *sm)
 static bool m_3dnow(const struct sample *sm)
 {
     return sm->st != DEC_OK && (is_op(&sm->s, 1, 0x0f) || is_op(&sm->s, 1, 0x0e));
+}
+
+static bool m_io_rexw_67(const struct sample *sm)
+{
+    if (sm->mode != 8 || !(sm->s.rex & 8) || !sm->s.p67 || sm->s.p66 || sm->kind != K_OPERAND)
+        return false;
+    if (sm->field == F_MNEMONIC)    /* INS/OUTS: Capstone names the 16-bit form */
+        return sm->in->opsize == 4 && (cs_is(sm, "insw") || cs_is(sm, "outsw"));
+    return sm->field == F_SIZE && sm->ours == 4 && sm->theirs == 2 &&
+           (ours_name(sm, "in") || ours_name(sm, "out"));
+}
+
+static bool m_invpcid_no66(const struct sample *sm)
+{
+    return sm->st == DEC_UD && is_op(&sm->s, 2, 0x82) && (!sm->s.p66 || sm->s.rep);
+}
+
+static bool m_grp7_reg_forms(const struct sample *sm)
+{
+    return sm->st == DEC_UD && is_op(&sm->s, 1, 0x01) && modrm_is_reg(&sm->s) &&
+           modrm_reg(&sm->s) != 4 && modrm_reg(&sm->s) != 6;
 }
 
 static bool m_padlock(const struct sample *sm)
@@ -1231,7 +1289,7 @@ static const struct category categories[] = {
     { "xchg-accumulator-66", K_OPERAND, V_OURS,
       "66 91-97 exchanges AX with r16; Capstone shows EAX", m_xchg_acc_66 },
     { "capstone-16bit-missing-forms", K_OPERAND | K_CS_REJECTS, V_OURS,
-      "PAUSE, TZCNT, LZCNT, POPCNT exist in 16-bit code; Capstone 4 says NOP/BSF/BSR or invalid there", m_missing_16 },
+      "PAUSE, TZCNT, LZCNT, POPCNT, INVPCID exist in 16-bit code; Capstone 4 says NOP/BSF/BSR or invalid there", m_missing_16 },
     { "adcx-adox-16bit", K_CS_REJECTS, V_OURS,
       "ADCX/ADOX are valid in 16-bit code (32-bit operands); Capstone 4 rejects them there", m_adx_16 },
     { "cbw-cwd-16bit-name", K_OPERAND, V_OURS,
@@ -1260,6 +1318,12 @@ static const struct category categories[] = {
       "8F with an XOP map select is AMD XOP; on Intel 8F /1-/7 is #UD", m_xop },
     { "amd-sse4a", K_LEN, V_EITHER,
       "0F 78/79 with 66/F2 (Capstone also takes 67): AMD SSE4a EXTRQ/INSERTQ; Intel VMREAD/VMWRITE, #UD here", m_sse4a },
+    { "io-rex-w-67", K_OPERAND, V_OURS,
+      "IN/OUT/INS/OUTS ignore REX.W (no 64-bit form) and 67 is no operand-size prefix, so the operand is 32-bit (SDM IN/OUT); Capstone makes REX.W+67 16-bit", m_io_rexw_67 },
+    { "invpcid-without-66", K_WE_REJECT, V_OURS,
+      "INVPCID is 66 0F 38 82 only (SDM INVPCID); without 66, or with F2/F3, 0F 38 82 is undefined; Capstone decodes INVPCID", m_invpcid_no66 },
+    { "grp7-register-forms", K_WE_REJECT, V_EITHER,
+      "0F 01 register forms this model does not report (VMX, SVM on AMD, MONITORX/MWAITX, CLZERO, XEND/XTEST, RDPKRU, ...): #UD here; Capstone decodes them", m_grp7_reg_forms },
     { "via-padlock", K_WE_REJECT, V_OURS,
       "0F A6/A7 register forms are VIA PadLock; reserved on Intel", m_padlock },
     { "evex", K_WE_REJECT, V_EITHER,
