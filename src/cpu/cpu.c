@@ -98,6 +98,11 @@ void cpu_reset(struct cpu *cpu)
     cpu->cpl = 0;
     cpu->exc.vector = -1;
     cpu->halted = false;
+    cpu->stop_request = false;
+    memset(&cpu->intr, 0, sizeof(cpu->intr));
+    memset(&cpu->debug, 0, sizeof(cpu->debug));
+    cpu->debug.dr[6] = 0xffff0ff0;      /* Table 10-1 */
+    cpu->debug.dr[7] = 0x00000400;
     cpu_flush_tlb(cpu);
     cpu_update_mode(cpu);
 }
