@@ -7,6 +7,7 @@
 #include "cpu/blockcache.h"
 #include "cpu/flags.h"
 #include "machine.h"
+#include "mmu/paging.h"
 #include "ringscope/ringscope.h"
 
 struct rs_machine {
@@ -294,6 +295,10 @@ rs_err rs_set_mode(rs_machine *m, rs_mode mode, unsigned cpl)
     cpu_update_mode(cpu);
     cpu_flush_tlb(cpu);
     blockcache_flush(cpu->blocks);
+    /* IA-32e mode runs with paging on: identity-map all physical memory
+     * (1 GiB pages, user, writable; docs/paging.md) so linear = physical. */
+    if (lma && !paging_flat_identity(cpu))
+        return RS_ERR_NOMEM;
     return RS_OK;
 }
 

@@ -165,7 +165,12 @@ typedef enum rs_mode {
 
 /* Put the machine into `mode` at privilege `cpl` with flat segments and the
  * control-register defaults that docs/test-vectors.md lists for that mode.
- * A convenience for harnesses and benchmarks; a guest gets there by itself. */
+ * For the IA-32e modes (compat16, compat32, long64), which run with paging
+ * on, it also maps 8 KiB of RAM at physical 0x7fffffe000 (once) holding
+ * 4-level tables that identity-map all physical memory with 1 GiB pages
+ * (user, writable) and points CR3 at them, so linear = physical; RAM mapped
+ * over that range later fails with RS_ERR_OVERLAP. A convenience for
+ * harnesses and benchmarks; a guest gets there by itself. */
 rs_err rs_set_mode(rs_machine *m, rs_mode mode, unsigned cpl);
 
 /* The current operating mode. */

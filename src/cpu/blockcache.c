@@ -13,17 +13,33 @@
 #define BC_JUMP 4096            /* direct-mapped linear-address cache */
 #define BC_MAX_LIVE 65536       /* flush everything beyond this many blocks */
 
+/* A jump-cache slot is valid only while its generation is current. */
+struct jump_entry {
+    struct block *b;
+    uint64_t gen;
+};
+
 struct block_cache {
     struct block *hash[BC_HASH];
-    struct block *jump[BC_JUMP];
+    struct jump_entry jump[BC_JUMP];
+    uint64_t gen;               /* current jump-cache generation (starts at 1) */
     struct block *zombies;      /* invalidated, freed at the next safe point */
+    struct block *cross;        /* cached blocks whose last byte is on another page */
     size_t live;
     uint64_t decoded, invalidated;
 };
 
 struct block_cache *blockcache_create(void)
 {
-    return calloc(1, sizeof(struct block_cache));
+    struct block_cache *bc = calloc(1, sizeof(struct block_cache));
+    if (bc)
+        bc->gen = 1;
+    return bc;
+}
+
+void blockcache_flush_jump(struct block_cache *bc)
+{
+    bc->gen++;
 }
 
 void blockcache_reclaim(struct block_cache *bc)
@@ -37,6 +53,10 @@ void blockcache_reclaim(struct block_cache *bc)
 
 void blockcache_flush(struct block_cache *bc)
 {
+    bc->gen++;      /* every jump-cache slot is stale now */
+    if (bc->live == 0)
+        return;     /* no block anywhere: stale slots point at nothing freed */
+    memset(bc->jump, 0, sizeof(bc->jump));
     for (unsigned i = 0; i < BC_HASH; i++) {
         for (struct block *b = bc->hash[i], *next; b; b = next) {
             next = b->hash_next;
@@ -46,7 +66,7 @@ void blockcache_flush(struct block_cache *bc)
         }
         bc->hash[i] = NULL;
     }
-    memset(bc->jump, 0, sizeof(bc->jump));
+    bc->cross = NULL;
     bc->live = 0;
 }
 
@@ -69,6 +89,16 @@ static unsigned jump_slot(uint64_t lin)
     return (unsigned)((lin ^ (lin >> 12)) & (BC_JUMP - 1));
 }
 
+static void cross_unlink(struct block_cache *bc, struct block *b)
+{
+    if (b->cross_prev)
+        b->cross_prev->cross_next = b->cross_next;
+    else
+        bc->cross = b->cross_next;
+    if (b->cross_next)
+        b->cross_next->cross_prev = b->cross_prev;
+}
+
 static void invalidate_bucket(struct block_cache *bc, unsigned h, uint64_t page)
 {
     struct block **link = &bc->hash[h];
@@ -76,9 +106,11 @@ static void invalidate_bucket(struct block_cache *bc, unsigned h, uint64_t page)
         struct block *b = *link;
         if ((b->phys >> PAGE_SHIFT) == page || b->phys_last_page == page) {
             *link = b->hash_next;
+            if (b->phys_last_page != b->phys >> PAGE_SHIFT)
+                cross_unlink(bc, b);
             b->valid = false;
-            if (bc->jump[jump_slot(b->lin)] == b)
-                bc->jump[jump_slot(b->lin)] = NULL;
+            if (bc->jump[jump_slot(b->lin)].b == b)
+                bc->jump[jump_slot(b->lin)].b = NULL;
             b->zombie_next = bc->zombies;
             bc->zombies = b;
             bc->live--;
@@ -93,8 +125,17 @@ void blockcache_invalidate_page(struct block_cache *bc, uint64_t page_pa)
 {
     uint64_t page = page_pa >> PAGE_SHIFT;
     invalidate_bucket(bc, hash_page(page), page);
-    if (page > 0)   /* blocks that start on the previous page and end on this one */
-        invalidate_bucket(bc, hash_page(page - 1), page);
+    /* Blocks that end on this page but start on another, which under paging
+     * need not be the physical page before it: they are on the cross list,
+     * and invalidating their first page's bucket unlinks them from it. */
+    for (;;) {
+        struct block *b = bc->cross;
+        while (b && b->phys_last_page != page)
+            b = b->cross_next;
+        if (!b)
+            break;
+        invalidate_bucket(bc, hash_page(b->phys >> PAGE_SHIFT), page);
+    }
 }
 
 void blockcache_stats(const struct block_cache *bc, uint64_t *decoded, uint64_t *invalidated)
@@ -103,9 +144,12 @@ void blockcache_stats(const struct block_cache *bc, uint64_t *decoded, uint64_t 
     *invalidated = bc->invalidated;
 }
 
+/* Decode mode plus the privilege class of the fetch (CPL 3 or not): a block
+ * found by physical address was translated for the current class only. */
 static uint8_t mode_key(const struct cpu *cpu)
 {
-    return (uint8_t)(cpu->code_size | (cpu->mode == MODE_REAL ? 0x10 : 0));
+    return (uint8_t)(cpu->code_size | (cpu->mode == MODE_REAL ? 0x10 : 0) |
+                     (cpu->cpl == 3 ? 0x20 : 0));
 }
 
 static uint64_t code_linear(const struct cpu *cpu, uint64_t rip)
@@ -123,8 +167,13 @@ static void mark_code_page(struct cpu *cpu, uint64_t pa)
         return;
     uint8_t *flag = &r->code_pages[(pa - r->base) >> PAGE_SHIFT];
     if (!*flag) {
+        /* Disarm the inline write path of every write entry: they keep
+         * their translations, and the slow path re-arms them after
+         * checking for code pages (mmu/access.c). */
         *flag = 1;
-        memset(cpu->tlb.write, 0, sizeof(cpu->tlb.write));
+        for (unsigned c = 0; c < TLB_CLASSES; c++)
+            for (unsigned i = 0; i < TLB_ENTRIES; i++)
+                cpu->tlb.write[c][i].tag = 0;
     }
 }
 
@@ -199,22 +248,19 @@ static struct block *decode_block(struct cpu *cpu, uint64_t lin, bool *cacheable
     b->mode_key = mode_key(cpu);
     b->valid = true;
     b->count = (uint16_t)n;
-    b->hash_next = b->zombie_next = NULL;
+    b->hash_next = b->zombie_next = b->cross_prev = b->cross_next = NULL;
     memcpy(b->insn, insns, n * sizeof(struct insn));
     return b;
 }
 
-struct block *blockcache_lookup(struct cpu *cpu)
+/* The miss path: find the block by physical address, or decode it. */
+static __attribute__((noinline)) struct block *lookup_slow(struct cpu *cpu, uint64_t lin,
+                                                           uint8_t key)
 {
     struct block_cache *bc = cpu->blocks;
-    uint64_t lin = code_linear(cpu, cpu->rip);
-    uint8_t key = mode_key(cpu);
     bool legacy = cpu->mode != MODE_LONG64;
-
-    struct block *b = bc->jump[jump_slot(lin)];
-    if (b && b->lin == lin && b->mode_key == key &&
-        (!legacy || cpu->rip + b->bytes - 1 <= cpu->seg[S_CS].limit))
-        return b;
+    struct jump_entry *js = &bc->jump[jump_slot(lin)];
+    struct block *b;
 
     if (bc->zombies)
         blockcache_reclaim(bc);
@@ -226,8 +272,15 @@ struct block *blockcache_lookup(struct cpu *cpu)
     for (b = bc->hash[h]; b; b = b->hash_next) {
         if (b->phys == pa && b->mode_key == key &&
             (!legacy || cpu->rip + b->bytes - 1 <= cpu->seg[S_CS].limit)) {
+            /* A block ending on another page is valid only if that page still
+             * translates to the physical page it was decoded from (the fetch
+             * of those bytes may fault: the instruction needs them). */
+            if (b->phys_last_page != pa >> PAGE_SHIFT &&
+                mmu_translate(cpu, code_linear(cpu, cpu->rip + b->bytes - 1), ACC_EXEC) >> PAGE_SHIFT
+                    != b->phys_last_page)
+                continue;
             if (b->lin == lin)
-                bc->jump[jump_slot(lin)] = b;
+                *js = (struct jump_entry){ b, bc->gen };
             return b;
         }
     }
@@ -247,7 +300,27 @@ struct block *blockcache_lookup(struct cpu *cpu)
         mark_code_page(cpu, b->phys_last_page << PAGE_SHIFT);
     b->hash_next = bc->hash[h];
     bc->hash[h] = b;
-    bc->jump[jump_slot(lin)] = b;
+    if (b->phys_last_page != b->phys >> PAGE_SHIFT) {
+        b->cross_prev = NULL;
+        b->cross_next = bc->cross;
+        if (bc->cross)
+            bc->cross->cross_prev = b;
+        bc->cross = b;
+    }
+    *js = (struct jump_entry){ b, bc->gen };
     bc->live++;
     return b;
+}
+
+struct block *blockcache_lookup(struct cpu *cpu)
+{
+    struct block_cache *bc = cpu->blocks;
+    uint64_t lin = code_linear(cpu, cpu->rip);
+    uint8_t key = mode_key(cpu);
+    const struct jump_entry *js = &bc->jump[jump_slot(lin)];
+    struct block *b = js->b;
+    if (likely(b && js->gen == bc->gen && b->lin == lin && b->mode_key == key &&
+               (cpu->mode == MODE_LONG64 || cpu->rip + b->bytes - 1 <= cpu->seg[S_CS].limit)))
+        return b;
+    return lookup_slow(cpu, lin, key);
 }

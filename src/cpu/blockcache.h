@@ -1,9 +1,15 @@
 /*
  * The decoded-instruction cache. Instructions are decoded once into blocks
  * (straight-line runs ending at a control transfer or a page end) keyed by
- * the physical address of their first byte and the decode mode. A page that
- * holds decoded code is marked in physmem; a write to it invalidates the
- * page's blocks (self-modifying code).
+ * the physical address of their first byte and the decode mode (which
+ * includes the privilege class: user or supervisor code fetches are
+ * checked differently by paging). A page that holds decoded code is marked
+ * in physmem; a write to it invalidates the page's blocks (self-modifying
+ * code).
+ *
+ * In front sits a direct-mapped jump cache keyed by linear address: a hit
+ * skips the translation, so it is valid only as long as the TLB is. Every
+ * TLB invalidation calls blockcache_flush_jump() (a generation bump).
  */
 #ifndef RINGSCOPE_BLOCKCACHE_H
 #define RINGSCOPE_BLOCKCACHE_H
@@ -24,6 +30,7 @@ struct block {
     uint16_t count;             /* instructions */
     struct block *hash_next;
     struct block *zombie_next;
+    struct block *cross_prev, *cross_next;  /* list of blocks ending on another page */
     struct insn insn[];
 };
 
@@ -42,6 +49,10 @@ void blockcache_invalidate_page(struct block_cache *bc, uint64_t page_pa);
 
 /* Drop every block (e.g. on a full TLB flush where linear mappings change). */
 void blockcache_flush(struct block_cache *bc);
+
+/* Forget every linear-address -> block association of the jump cache (the
+ * blocks stay, found again by physical address). O(1). */
+void blockcache_flush_jump(struct block_cache *bc);
 
 /* Free invalidated blocks; call only when no block is executing. */
 void blockcache_reclaim(struct block_cache *bc);

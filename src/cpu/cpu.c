@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cpu/blockcache.h"
+#include "mmu/paging.h"
 
 void cpu_load_segment_cache(struct cpu *cpu, int sreg, uint16_t selector,
                             uint64_t base, uint32_t limit, uint16_t attr)
@@ -37,10 +38,16 @@ void cpu_load_segment_cache(struct cpu *cpu, int sreg, uint16_t selector,
     s->rights = r;
 }
 
+/* The embedder (rs_set_reg, rs_set_mode, rs_map_ram) or reset changed raw
+ * state: drop every translation and the jump cache, and load the PAE PDPTEs
+ * again at the next walk (the page tables may not be in memory yet). */
 void cpu_flush_tlb(struct cpu *cpu)
 {
-    memset(cpu->tlb.read, 0, sizeof(cpu->tlb.read));
-    memset(cpu->tlb.write, 0, sizeof(cpu->tlb.write));
+    cpu->paging.pdpte_loaded = false;
+    cpu->paging.pdpte_staged = false;
+    cpu->paging.seen_cr0 = cpu->cr0;
+    cpu->paging.seen_cr4 = cpu->cr4;
+    tlb_flush_all(cpu);
 }
 
 void cpu_update_mode(struct cpu *cpu)

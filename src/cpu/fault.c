@@ -1,6 +1,16 @@
 /*
  * Exception raising and the double-fault rules (SDM Vol. 3A, 6.15,
- * "Interrupt 8 - Double Fault Exception", Table 6-5).
+ * "Interrupt 8 - Double Fault Exception", Tables 6-4 and 6-5).
+ *
+ * A fault raised while an event is being delivered (cpu->intr.delivering)
+ * is combined with it here: during an exception's delivery by Table 6-5
+ * (benign then anything: the second is delivered serially; contributory
+ * then contributory, or page fault then contributory/page fault: #DF;
+ * anything during #DF: triple fault). Faults during the delivery of a
+ * software or external interrupt or an NMI are delivered serially. The
+ * error code of #TS/#NP/#SS/#GP raised during the delivery of an event
+ * external to the program (an exception, NMI, external interrupt or INT1)
+ * gets EXT (bit 0) set (SDM Vol. 3A, 6.13).
  */
 #include "cpu/fault.h"
 
@@ -33,14 +43,36 @@ static int combine(int first, int second)
     return second;
 }
 
+static void chain_add(rs_shutdown_report *c, bool restart, int vector, uint32_t error_code)
+{
+    if (restart)
+        c->count = 0;
+    if (c->count < 3) {
+        rs_exception *e = &c->exc[c->count++];
+        e->vector = (uint8_t)vector;
+        e->has_error_code = exception_has_error_code(vector);
+        e->error_code = e->has_error_code ? error_code : 0;
+    }
+}
+
 static noreturn void unwind(struct cpu *cpu, int vector, uint32_t error_code)
 {
-    if (cpu->exc.vector >= 0) {
-        /* An exception while one is already pending delivery. */
-        int v = combine(cpu->exc.vector, vector);
-        if (v == EXC_DF)
-            error_code = 0;
-        vector = v;
+    struct interrupt_state *is = &cpu->intr;
+    if (is->delivering) {
+        if (is->ext && vector >= EXC_TS && vector <= EXC_GP)
+            error_code |= 1;                    /* EXT */
+        if (is->deliver_exception) {
+            int v = combine(is->deliver_vector, vector);
+            chain_add(&is->chain, v == vector, vector, error_code);
+            if (v == EXC_DF)
+                error_code = 0;                 /* #DF pushes 0 */
+            vector = v;
+        } else {
+            chain_add(&is->chain, true, vector, error_code);
+        }
+        is->delivering = false;
+    } else {
+        chain_add(&is->chain, true, vector, error_code);
     }
     cpu->exc.vector = vector;
     cpu->exc.has_error_code = vector >= 0 && exception_has_error_code(vector);

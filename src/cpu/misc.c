@@ -1,7 +1,9 @@
 /*
- * Flag-control instructions, NOP forms, HLT, INT3/INTO, BOUND, and the #UD
- * handlers for reserved and not-yet-implemented opcodes.
+ * Flag-control instructions, NOP forms, HLT, the software interrupts (INT n,
+ * INT3, INTO, INT1), BOUND, and the #UD handlers for reserved and
+ * not-yet-implemented opcodes.
  */
+#include "cpu/interrupt.h"
 #include "cpu/operand.h"
 
 void op_nop(struct cpu *cpu, const struct insn *in) { }
@@ -28,14 +30,22 @@ void op_cli(struct cpu *cpu, const struct insn *in)
     cpu->rflags &= ~(uint64_t)F_IF;
 }
 
+/* STI (SDM STI): "If IF = 0, maskable hardware interrupts remain inhibited
+ * on the instruction boundary following an execution of STI": the shadow
+ * is set only when IF was clear, so STI; STI opens no longer window. STI
+ * ends its decoded block (A_ENDS) so the run loop sees the shadow. */
 void op_sti(struct cpu *cpu, const struct insn *in)
 {
     if (cpu->mode != MODE_REAL && cpu->cpl > iopl(cpu))
         raise_gp0(cpu);
+    if (!(cpu->rflags & F_IF))
+        cpu->intr.shadow = SHADOW_STI;
     cpu->rflags |= F_IF;
 }
 
-/* HLT is privileged: #GP(0) unless CPL 0. */
+/* HLT is privileged: #GP(0) unless CPL 0. The CPU halts after it; the run
+ * loop wakes it for an NMI, or for an external interrupt when IF = 1, and
+ * the frame's return address is the instruction after HLT (cpu->rip). */
 void op_hlt(struct cpu *cpu, const struct insn *in)
 {
     if (cpu->cpl != 0)
@@ -44,17 +54,43 @@ void op_hlt(struct cpu *cpu, const struct insn *in)
     cpu->stop_block = true;
 }
 
-/* INT3 and INTO raise trap-class exceptions: the saved RIP is the next
- * instruction's. */
+/* INT n (CD ib): a software interrupt through the IVT/IDT, with the gate
+ * DPL check (SDM INT n Operation). It is an instruction, not an exception:
+ * it is delivered even when the machine stops on exceptions; a fault raised
+ * by its delivery is an exception like any other. */
+void op_int(struct cpu *cpu, const struct insn *in)
+{
+    interrupt_deliver(cpu, (uint8_t)in->imm, INTR_SOFTWARE, false, 0);
+}
+
+/* INT3 (CC) and INTO (CE, when OF = 1) are software interrupts 3 and 4 with
+ * the DPL check. When the machine stops on exceptions (the vector runner,
+ * a debugger) they stop as the trap-class #BP/#OF instead, RIP after the
+ * instruction, without looking at the IDT. */
 void op_int3(struct cpu *cpu, const struct insn *in)
 {
-    cpu_raise_trap(cpu, EXC_BP);
+    if (cpu->stop_on_exception)
+        cpu_raise_trap(cpu, EXC_BP);
+    interrupt_deliver(cpu, EXC_BP, INTR_SOFTWARE, false, 0);
 }
 
 void op_into(struct cpu *cpu, const struct insn *in)
 {
-    if (flag_of(cpu))
+    if (!flag_of(cpu))
+        return;
+    if (cpu->stop_on_exception)
         cpu_raise_trap(cpu, EXC_OF);
+    interrupt_deliver(cpu, EXC_OF, INTR_SOFTWARE, false, 0);
+}
+
+/* INT1/ICEBP (F1): a #DB trap without DR6 bits, delivered like a hardware
+ * event: no gate DPL check and EXT = 1 in error codes raised on the way
+ * (SDM INT n Operation: "does not apply to INT1"; Vol. 3A, 6.13). */
+void op_int1(struct cpu *cpu, const struct insn *in)
+{
+    if (cpu->stop_on_exception)
+        cpu_raise_trap(cpu, EXC_DB);
+    interrupt_deliver(cpu, EXC_DB, INTR_ICEBP, false, 0);
 }
 
 /* BOUND r, m16&16 / m32&32: #BR (a fault) if the signed index lies outside

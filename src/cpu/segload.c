@@ -11,12 +11,12 @@
  * MOV SS and POP SS inhibit interrupts and debug traps until the end of the
  * next instruction (SDM MOV, POP: "loading the SS register ... inhibits all
  * interrupts until after the execution of the next instruction"), so that a
- * following MOV/LEA to rSP completes the stack switch. Nothing delivers
- * interrupts yet, so no state records the shadow; both end the decoded block
- * (POP SS by A_ENDS, MOV SS by stop_block, as 8E is shared with the other
- * registers) so that the interrupt check, when it arrives at block ends, can
- * honour it. LSS does not create the shadow.
+ * following MOV/LEA to rSP completes the stack switch. Both record the
+ * shadow with interrupt_set_shadow() (cpu/interrupt.c), which also ends the
+ * decoded block so the run loop sees it at the boundary. LSS does not create
+ * the shadow.
  */
+#include "cpu/interrupt.h"
 #include "cpu/operand.h"
 #include "mmu/segment.h"
 
@@ -33,7 +33,7 @@ void op_mov_sreg_rm(struct cpu *cpu, const struct insn *in)
     uint16_t sel = (uint16_t)rm_read(cpu, in, 2);
     seg_load_data(cpu, (int)s, sel);
     if (s == S_SS)
-        cpu->stop_block = true;     /* interrupt shadow: see the file comment */
+        interrupt_set_shadow(cpu);  /* see the file comment */
 }
 
 /* POP ES/SS/DS/FS/GS (sub = the segment). The stack slot is read at the
@@ -50,6 +50,8 @@ void op_pop_sreg(struct cpu *cpu, const struct insn *in)
     uint64_t sp = cpu->gpr[R_SP] + size;
     seg_load_data(cpu, in->sub, sel);
     reg_write(cpu, R_SP, stack_size, sp);
+    if (in->sub == S_SS)
+        interrupt_set_shadow(cpu);
 }
 
 /* LDS/LES/LSS/LFS/LGS r, m16:16/m16:32/m16:64 (sub = the segment). The far

@@ -203,6 +203,71 @@ static bool parse_segment(json_t *j, rs_mode mode, unsigned cpl, int s, rs_segme
     return true;
 }
 
+/* --- identity paging for IA-32e vectors --- */
+
+/* Long64 and compat vectors run with CR0.PG = 1 (IA-32e mode requires it).
+ * When a vector does not set control.cr3 itself, the runner builds 4-level
+ * tables here, above every vector's RAM, that identity-map exactly the 4 KiB
+ * pages the vector names (RAM chunks and the instruction bytes): user,
+ * writable, with the accessed and dirty flags already set so the walk writes
+ * nothing. Every other linear address is not present. */
+#define IDENTITY_TABLES 0x100000000ull
+#define PTE_TABLE 0x27ull   /* P, R/W, U/S, A */
+#define PTE_LEAF  0x67ull   /* P, R/W, U/S, A, D */
+
+struct table_set {
+    uint64_t key[1 + 3 * MAX_PAGES];    /* level << 60 | linear-address prefix */
+    uint64_t *mem;                      /* the tables, 512 entries each */
+    size_t count;
+};
+
+/* The table for `key`, created (and linked from `parent`'s entry `index`)
+ * when missing; returns its number. */
+static size_t table_for(struct table_set *ts, uint64_t key, size_t parent, unsigned index)
+{
+    for (size_t i = 1; i < ts->count; i++)
+        if (ts->key[i] == key)
+            return i;
+    size_t t = ts->count++;
+    ts->key[t] = key;
+    ts->mem[parent * 512 + index] = (IDENTITY_TABLES + t * 4096) | PTE_TABLE;
+    return t;
+}
+
+static bool build_identity_tables(rs_machine *m, const struct page_set *ps, struct strbuf *why)
+{
+    struct table_set ts = { .count = 1 };       /* table 0 is the PML4 */
+    ts.mem = calloc((1 + 3 * ps->count) * 512, sizeof(uint64_t));
+    if (!ts.mem) {
+        strbuf_printf(why, "out of memory for page tables");
+        return false;
+    }
+    for (size_t i = 0; i < ps->count; i++) {
+        uint64_t va = ps->page[i] << 12;
+        if (va >> 39) {     /* beyond MAXPHYADDR: no identity mapping exists */
+            strbuf_printf(why, "page 0x%llx cannot be identity-mapped (set control.cr3)",
+                          (unsigned long long)va);
+            free(ts.mem);
+            return false;
+        }
+        unsigned i4 = (va >> 39) & 511, i3 = (va >> 30) & 511, i2 = (va >> 21) & 511,
+                 i1 = (va >> 12) & 511;
+        size_t pdpt = table_for(&ts, 3ull << 60 | va >> 39, 0, i4);
+        size_t pd = table_for(&ts, 2ull << 60 | va >> 30, pdpt, i3);
+        size_t pt = table_for(&ts, 1ull << 60 | va >> 21, pd, i2);
+        ts.mem[pt * 512 + i1] = va | PTE_LEAF;
+    }
+    size_t bytes = ts.count * 4096;
+    bool ok = rs_map_ram(m, IDENTITY_TABLES, bytes) == RS_OK &&
+              rs_write_phys(m, IDENTITY_TABLES, ts.mem, bytes) == RS_OK &&
+              rs_set_reg(m, RS_CR3, IDENTITY_TABLES) == RS_OK;
+    free(ts.mem);
+    if (!ok)
+        strbuf_printf(why, "cannot place the identity page tables at 0x%llx",
+                      (unsigned long long)IDENTITY_TABLES);
+    return ok;
+}
+
 struct state_ctx {
     rs_mode mode;
     unsigned cpl;
@@ -424,6 +489,10 @@ enum vector_result vector_run(json_t *v, struct strbuf *diff)
         strbuf_printf(&why, "cannot place the instruction bytes");
         goto invalid;
     }
+    bool ia32e = mode == RS_MODE_COMPAT16 || mode == RS_MODE_COMPAT32 || mode == RS_MODE_LONG64;
+    if (ia32e && !json_object_get(json_object_get(initial, "control"), "cr3") &&
+        !build_identity_tables(m, &pages, &why))
+        goto invalid;
 
     /* Expected state: initial registers overridden by final.regs. */
     uint64_t expect[NUM_VREGS];
@@ -479,7 +548,25 @@ enum vector_result vector_run(json_t *v, struct strbuf *diff)
 
     result = VECTOR_PASS;
     char b1[16], b2[16];
-    if (stop == RS_STOP_EXCEPTION) {
+    if (json_is_true(deliver_j) && want_exc) {
+        /* The exception must have been delivered (the step ends after
+         * delivery), and it must be the expected one. */
+        rs_exception e;
+        if (stop != RS_STOP_BUDGET) {
+            strbuf_printf(diff, "  exception: expected %s delivered, machine stopped (reason %d)\n",
+                          exc_name((unsigned)exp_vector, b1, sizeof(b1)), (int)stop);
+            result = VECTOR_FAIL;
+        } else if (rs_last_exception(m, &e) != RS_OK) {
+            strbuf_printf(diff, "  exception: expected %s delivered, none was\n",
+                          exc_name((unsigned)exp_vector, b1, sizeof(b1)));
+            result = VECTOR_FAIL;
+        } else if (e.vector != exp_vector || (want_error && e.error_code != exp_error)) {
+            strbuf_printf(diff, "  exception: expected %s delivered, got %s (error code 0x%x)\n",
+                          exc_name((unsigned)exp_vector, b1, sizeof(b1)),
+                          exc_name(e.vector, b2, sizeof(b2)), e.error_code);
+            result = VECTOR_FAIL;
+        }
+    } else if (stop == RS_STOP_EXCEPTION) {
         rs_exception e;
         rs_last_exception(m, &e);
         if (!want_exc) {
@@ -552,11 +639,19 @@ enum vector_result vector_run(json_t *v, struct strbuf *diff)
         for (size_t k = 0; k < sizeof(control_names) / sizeof(control_names[0]); k++)
             if (!strcmp(key, control_names[k].name))
                 found = (int)k;
-        if (found < 0 || !get_u64(val, &want)) {
+        bool table = !strcmp(key, "gdtr_base") || !strcmp(key, "gdtr_limit") ||
+                     !strcmp(key, "idtr_base") || !strcmp(key, "idtr_limit");
+        if ((found < 0 && !table) || !get_u64(val, &want)) {
             strbuf_printf(&why, "bad final control field '%s'", key);
             goto invalid;
         }
-        rs_get_reg(m, control_names[found].reg, &got);
+        if (table) {
+            rs_table_reg tr;
+            rs_descriptor_table(m, key[0] == 'i', false, &tr);
+            got = strstr(key, "base") ? tr.base : tr.limit;
+        } else {
+            rs_get_reg(m, control_names[found].reg, &got);
+        }
         if (got != want) {
             strbuf_printf(diff, "  %s: expected 0x%llx got 0x%llx\n", key,
                           (unsigned long long)want, (unsigned long long)got);

@@ -1,7 +1,13 @@
 /*
  * Guest memory accesses from the CPU: segmentation (offset -> linear, with
  * the limit and rights checks of SDM Vol. 3A, 5.3-5.4, or the canonical check
- * of 64-bit mode), then linear -> host through the software TLB.
+ * of 64-bit mode), then linear -> host through the software TLB, whose
+ * misses walk the page tables (mmu/paging.c, docs/paging.md).
+ *
+ * Paging needs to know who accesses: an explicit access at the current CPL
+ * (mem_*, lin_*: user at CPL 3, supervisor otherwise), an implicit
+ * supervisor access to a system structure (sys_*), or an explicit class
+ * given by the caller (acc_*, AF_* flags).
  *
  * The fast paths are inline; misses, page-crossing accesses, unmapped
  * addresses and writes to pages holding decoded code go out of line.
@@ -45,8 +51,18 @@ static inline uint64_t seg_linear(struct cpu *cpu, int sreg, uint64_t off, unsig
     return seg_linear_legacy(cpu, sreg, off, size, kind);
 }
 
-uint64_t lin_read_slow(struct cpu *cpu, uint64_t lin, unsigned size);
-void lin_write_slow(struct cpu *cpu, uint64_t lin, unsigned size, uint64_t value);
+/* Who makes an access, for the paging checks (SDM Vol. 3A, 5.6): */
+#define AF_USER     1   /* a user-mode access (CPL 3) */
+#define AF_IMPLICIT 2   /* an implicit supervisor-mode access: GDT/LDT, IDT, TSS */
+/* 0 = an explicit supervisor-mode access (CPL < 3). */
+
+static inline unsigned access_class(const struct cpu *cpu)
+{
+    return cpu->cpl == 3 ? AF_USER : 0;
+}
+
+uint64_t acc_read_slow(struct cpu *cpu, uint64_t lin, unsigned size, unsigned af);
+void acc_write_slow(struct cpu *cpu, uint64_t lin, unsigned size, uint64_t value, unsigned af);
 
 static inline uint64_t load_le(const uint8_t *p, unsigned size)
 {
@@ -68,27 +84,90 @@ static inline void store_le(uint8_t *p, unsigned size, uint64_t v)
     }
 }
 
-/* Read `size` (1, 2, 4, 8) bytes at linear address `lin`. */
-static inline uint64_t lin_read(struct cpu *cpu, uint64_t lin, unsigned size)
+/* The TLB fast path: one entry of class `cls` (0 supervisor, 1 user). A hit
+ * is a translation the walk already allowed for this kind and class. */
+static inline const struct tlb_entry *tlb_hit(const struct tlb_entry *set, const struct cpu *cpu,
+                                              uint64_t lin, unsigned size)
 {
     uint64_t page = lin >> 12;
-    const struct tlb_entry *e = &cpu->tlb.read[page & (TLB_ENTRIES - 1)];
-    if (likely(e->tag == page + 1 && (lin & 0xfff) <= 0x1000 - size))
-        return load_le(e->host + (lin & 0xfff), size);
-    return lin_read_slow(cpu, lin, size);
+    const struct tlb_entry *e = &set[page & (TLB_ENTRIES - 1)];
+    if (likely(e->tag == page + cpu->tlb.tag_base && (lin & 0xfff) <= 0x1000 - size))
+        return e;
+    return NULL;
 }
 
-/* Write `size` (1, 2, 4, 8) bytes at linear address `lin`. */
+/* Read `size` (1, 2, 4, 8) bytes at linear address `lin`, as an explicit
+ * access at the current CPL. In IA-32e mode `lin` must be canonical. */
+static inline uint64_t lin_read(struct cpu *cpu, uint64_t lin, unsigned size)
+{
+    const struct tlb_entry *e = tlb_hit(cpu->tlb.read[cpu->cpl == 3], cpu, lin, size);
+    if (e)
+        return load_le(e->host + (lin & 0xfff), size);
+    return acc_read_slow(cpu, lin, size, access_class(cpu));
+}
+
+/* Write `size` (1, 2, 4, 8) bytes at linear address `lin` (explicit access
+ * at the current CPL). */
 static inline void lin_write(struct cpu *cpu, uint64_t lin, unsigned size, uint64_t value)
 {
-    uint64_t page = lin >> 12;
-    const struct tlb_entry *e = &cpu->tlb.write[page & (TLB_ENTRIES - 1)];
-    if (likely(e->tag == page + 1 && (lin & 0xfff) <= 0x1000 - size)) {
+    const struct tlb_entry *e = tlb_hit(cpu->tlb.write[cpu->cpl == 3], cpu, lin, size);
+    if (e) {
         store_le(e->host + (lin & 0xfff), size, value);
         return;
     }
-    lin_write_slow(cpu, lin, size, value);
+    acc_write_slow(cpu, lin, size, value, access_class(cpu));
 }
+
+/* Implicit supervisor-mode accesses (SDM Vol. 3A, 5.6): what the processor
+ * does to system data structures by linear address whatever the CPL:
+ * descriptor reads and accessed-bit writes in the GDT/LDT, IDT reads, TSS
+ * reads and writes. They are supervisor accesses even at CPL 3 (the U/S bit
+ * of a #PF error code is 0) and, with CR4.SMAP = 1, never reach a user page
+ * whatever RFLAGS.AC says. */
+static inline uint64_t sys_read(struct cpu *cpu, uint64_t lin, unsigned size)
+{
+    const struct tlb_entry *e = tlb_hit(cpu->tlb.read[0], cpu, lin, size);
+    if (e)
+        return load_le(e->host + (lin & 0xfff), size);
+    return acc_read_slow(cpu, lin, size, AF_IMPLICIT);
+}
+
+static inline void sys_write(struct cpu *cpu, uint64_t lin, unsigned size, uint64_t value)
+{
+    const struct tlb_entry *e = tlb_hit(cpu->tlb.write[0], cpu, lin, size);
+    if (e) {
+        store_le(e->host + (lin & 0xfff), size, value);
+        return;
+    }
+    acc_write_slow(cpu, lin, size, value, AF_IMPLICIT);
+}
+
+/* Check that an implicit supervisor write of `size` bytes at `lin` would
+ * succeed, without writing (e.g. a descriptor's accessed bit, a TSS field). */
+void sys_probe_write(struct cpu *cpu, uint64_t lin, unsigned size);
+
+/* The same with the access class given explicitly (AF_USER, AF_IMPLICIT or
+ * 0 for an explicit supervisor access), for code that must access memory
+ * as a privilege other than the current CPL's. */
+static inline uint64_t acc_read(struct cpu *cpu, uint64_t lin, unsigned size, unsigned af)
+{
+    const struct tlb_entry *e = tlb_hit(cpu->tlb.read[af & AF_USER], cpu, lin, size);
+    if (e)
+        return load_le(e->host + (lin & 0xfff), size);
+    return acc_read_slow(cpu, lin, size, af);
+}
+
+static inline void acc_write(struct cpu *cpu, uint64_t lin, unsigned size, uint64_t value, unsigned af)
+{
+    const struct tlb_entry *e = tlb_hit(cpu->tlb.write[af & AF_USER], cpu, lin, size);
+    if (e) {
+        store_le(e->host + (lin & 0xfff), size, value);
+        return;
+    }
+    acc_write_slow(cpu, lin, size, value, af);
+}
+
+void acc_probe_write(struct cpu *cpu, uint64_t lin, unsigned size, unsigned af);
 
 /* Segmented accesses: what instruction handlers use. */
 static inline uint64_t mem_read(struct cpu *cpu, int sreg, uint64_t off, unsigned size)
@@ -107,10 +186,12 @@ static inline void mem_write(struct cpu *cpu, int sreg, uint64_t off, unsigned s
  * them if a later one faults (e.g. PUSHA, ENTER, CMPXCHG16B). */
 void mem_probe_write(struct cpu *cpu, int sreg, uint64_t off, unsigned size);
 
-/* Translate a linear address for `kind` to physical. Raises #PF when paging
- * refuses it (paging arrives with the system milestone: until then linear
- * addresses are physical, see docs/architecture.md). */
+/* Translate a linear address for `kind` to physical, as an explicit access
+ * at the current CPL (mmu_translate_as: with the access class given).
+ * Raises #PF (CR2 = `lin`) when paging refuses it; consults and fills the
+ * TLB. With CR0.PG = 0, linear addresses are physical. */
 uint64_t mmu_translate(struct cpu *cpu, uint64_t lin, enum access_kind kind);
+uint64_t mmu_translate_as(struct cpu *cpu, uint64_t lin, enum access_kind kind, unsigned af);
 
 /* Read instruction bytes for the decoder: up to `max` bytes at `lin` that lie
  * in one page. Returns the count copied and stores the physical address of

@@ -1,7 +1,9 @@
 /*
- * Descriptor-table lookups and data/stack segment-register loads, shared by
- * MOV Sreg, POP Sreg and LDS/LES/LFS/LGS/LSS now and by far transfers and
- * task switches later (segment.h describes the check/commit split).
+ * Descriptor-table lookups, data/stack and code segment-register loads and
+ * gate decoding, shared by MOV Sreg, POP Sreg, LDS/LES/LFS/LGS/LSS, far
+ * JMP/CALL/RET (cpu/far.c), the descriptor-table instructions
+ * (cpu/desctable.c) and interrupt delivery (segment.h describes the
+ * check/commit split).
  */
 #include "mmu/segment.h"
 
@@ -16,6 +18,11 @@ static uint64_t table_addr(const struct cpu *cpu, uint64_t lin)
 }
 
 bool desc_locate(const struct cpu *cpu, uint16_t sel, uint64_t *lin)
+{
+    return desc_locate_size(cpu, sel, 8, lin);
+}
+
+bool desc_locate_size(const struct cpu *cpu, uint16_t sel, unsigned size, uint64_t *lin)
 {
     uint64_t base, limit;
     if (sel & SEL_TI) {
@@ -32,24 +39,26 @@ bool desc_locate(const struct cpu *cpu, uint16_t sel, uint64_t *lin)
         base = cpu->gdtr_base;
         limit = cpu->gdtr_limit;
     }
-    /* All eight bytes must lie within the limit (SDM Vol. 3A, 3.5.1: the
-     * limit is the last valid byte, so a table holds (limit + 1) / 8 whole
-     * descriptors). */
+    /* All eight (sixteen) bytes must lie within the limit (SDM Vol. 3A,
+     * 3.5.1: the limit is the last valid byte, so a table holds
+     * (limit + 1) / 8 whole descriptors). */
     uint64_t off = sel & 0xfff8u;
-    if (off + 7 > limit)
+    if (off + size - 1 > limit)
         return false;
     uint64_t a = table_addr(cpu, base + off);
     /* IA-32e mode: "If the memory access to the descriptor table is
      * non-canonical" is #GP(selector) (SDM MOV, 64-Bit Mode Exceptions). */
-    if ((cpu->efer & EFER_LMA) && (!is_canonical(a) || !is_canonical(a + 7)))
+    if ((cpu->efer & EFER_LMA) && (!is_canonical(a) || !is_canonical(a + size - 1)))
         return false;
     *lin = a;
     return true;
 }
 
+/* Descriptor-table reads and accessed-bit writes are implicit supervisor
+ * accesses (SDM Vol. 3A, 5.6): supervisor even at CPL 3 (sys_read). */
 uint64_t desc_read(struct cpu *cpu, uint64_t lin)
 {
-    return lin_read(cpu, lin, 8);
+    return sys_read(cpu, lin, 8);
 }
 
 void seg_check_data(struct cpu *cpu, int sreg, uint16_t sel, unsigned cpl, bool long64,
@@ -134,11 +143,19 @@ void seg_check_data(struct cpu *cpu, int sreg, uint16_t sel, unsigned cpl, bool 
             cpu_raise(cpu, EXC_NP, err);
     }
 
+    seg_prepare(cpu, sel, lin, d, out);
+}
+
+void seg_prepare(struct cpu *cpu, uint16_t sel, uint64_t lin, uint64_t d, struct seg_load *out)
+{
+    uint16_t attr = desc_attr(d);
+    out->selector = sel;
+    out->set_accessed = false;
     /* The processor sets the accessed bit when it loads a descriptor whose
      * bit is clear (SDM Vol. 3A, 3.4.5.1): a write to the table. Probe it
      * here so the commit cannot fault. */
     if (!(d & DESC_ACCESSED)) {
-        mmu_translate(cpu, table_addr(cpu, lin + 5), ACC_WRITE);
+        sys_probe_write(cpu, table_addr(cpu, lin + 5), 1);
         out->set_accessed = true;
         attr |= 0x1;
     }
@@ -152,11 +169,11 @@ void seg_commit(struct cpu *cpu, int sreg, const struct seg_load *ld)
 {
     if (ld->set_accessed) {
         uint64_t a = table_addr(cpu, ld->desc_lin + 5);
-        lin_write(cpu, a, 1, lin_read(cpu, a, 1) | 0x1);
+        sys_write(cpu, a, 1, sys_read(cpu, a, 1) | 0x1);
     }
     cpu_load_segment_cache(cpu, sreg, ld->selector, ld->base, ld->limit, ld->attr);
-    if (sreg == S_SS)
-        cpu_update_mode(cpu);           /* SS.B sets the stack-address size */
+    if (sreg == S_SS || sreg == S_CS)
+        cpu_update_mode(cpu);           /* SS.B: stack-address size; CS.L/D: mode */
 }
 
 void seg_load_data(struct cpu *cpu, int sreg, uint16_t sel)
@@ -164,4 +181,109 @@ void seg_load_data(struct cpu *cpu, int sreg, uint16_t sel)
     struct seg_load ld;
     seg_check_data(cpu, sreg, sel, cpu->cpl, cpu->mode == MODE_LONG64, &ld);
     seg_commit(cpu, sreg, &ld);
+}
+
+uint64_t desc_fetch(struct cpu *cpu, uint16_t sel, int vector, uint64_t *lin)
+{
+    if (!desc_locate(cpu, sel, lin))
+        cpu_raise(cpu, vector, sel_error_code(sel));
+    return desc_read(cpu, *lin);
+}
+
+uint64_t desc_fetch_upper(struct cpu *cpu, uint16_t sel)
+{
+    uint64_t lin;
+    if (!desc_locate_size(cpu, sel, 16, &lin))
+        cpu_raise(cpu, EXC_GP, sel_error_code(sel));
+    uint64_t hi = desc_read(cpu, table_addr(cpu, lin + 8));
+    /* Bits 12:8 of the fourth dword (the upper half's "type") must be 0,
+     * so that the upper half can never be taken for a legacy descriptor. */
+    if ((hi >> 40) & 0x1f)
+        cpu_raise(cpu, EXC_GP, sel_error_code(sel));
+    return hi;
+}
+
+void seg_check_code_desc(struct cpu *cpu, uint16_t sel, uint64_t lin, uint64_t d,
+                         enum cs_rule rule, unsigned cpl, struct seg_load *out)
+{
+    uint32_t err = sel_error_code(sel);
+    unsigned type = desc_type(d), dpl = desc_dpl(d), rpl = sel & SEL_RPL_MASK;
+    bool lma = cpu->efer & EFER_LMA;
+    bool l = (d >> 53) & 1, db = (d >> 54) & 1;
+
+    /* Every check but "present" raises #GP(selector) and precedes it, so
+     * their relative order cannot be observed. */
+    if (!desc_is_user(d) || !(type & 0x8))
+        cpu_raise(cpu, EXC_GP, err);                    /* not a code segment */
+    bool conforming = type & 0x4;
+    bool bad;
+    switch (rule) {
+    case CS_DIRECT:
+        bad = conforming ? dpl > cpl : (rpl > cpl || dpl != cpl);
+        break;
+    case CS_GATE_CALL:
+        bad = dpl > cpl;
+        break;
+    case CS_GATE_JMP:
+        bad = conforming ? dpl > cpl : dpl != cpl;
+        break;
+    default: /* CS_RETURN: cpl is the current CPL; the new one is RPL */
+        bad = rpl < cpl || (conforming ? dpl > rpl : dpl != rpl);
+        break;
+    }
+    if (bad)
+        cpu_raise(cpu, EXC_GP, err);
+    /* IA-32e mode: L = 1 with D = 1 is reserved (SDM JMP/CALL/RET: "IF L-bit
+     * = 1 and D-bit = 1 and IA32_EFER.LMA = 1 THEN #GP(selector)"); a call
+     * gate's target must be 64-bit code ("not a 64-bit code segment"). */
+    if (lma && ((l && db) || ((rule == CS_GATE_CALL || rule == CS_GATE_JMP) && !l)))
+        cpu_raise(cpu, EXC_GP, err);
+    if (!desc_present(d))
+        cpu_raise(cpu, EXC_NP, err);
+    seg_prepare(cpu, sel, lin, d, out);
+}
+
+void seg_check_code(struct cpu *cpu, uint16_t sel, enum cs_rule rule, unsigned cpl,
+                    struct seg_load *out)
+{
+    if (sel_is_null(sel))
+        raise_gp0(cpu);
+    uint64_t lin;
+    uint64_t d = desc_fetch(cpu, sel, EXC_GP, &lin);
+    seg_check_code_desc(cpu, sel, lin, d, rule, cpl, out);
+}
+
+void seg_check_tss_stack(struct cpu *cpu, uint16_t sel, unsigned cpl, struct seg_load *out)
+{
+    uint32_t err = sel_error_code(sel);
+    if (sel_is_null(sel))
+        cpu_raise(cpu, EXC_TS, err);
+    uint64_t lin;
+    uint64_t d = desc_fetch(cpu, sel, EXC_TS, &lin);
+    unsigned type = desc_type(d);
+    if ((sel & SEL_RPL_MASK) != cpl || desc_dpl(d) != cpl || !desc_is_user(d) ||
+        (type & 0x8) || !(type & 0x2))
+        cpu_raise(cpu, EXC_TS, err);
+    if (!desc_present(d))
+        cpu_raise(cpu, EXC_SS, err);
+    seg_prepare(cpu, sel, lin, d, out);
+}
+
+void gate_decode(uint64_t d, const uint64_t *upper, struct gate *g)
+{
+    g->type = (uint8_t)desc_type(d);
+    g->dpl = (uint8_t)desc_dpl(d);
+    g->selector = (uint16_t)(d >> 16);
+    g->params = (uint8_t)((d >> 32) & 0x1f);
+    g->offset = (d & 0xffff) | ((d >> 32) & 0xffff0000u);
+    if (upper) {
+        g->offset |= (*upper & 0xffffffffu) << 32;
+        g->size = 8;
+        g->params = 0;                  /* 64-bit call gates copy no parameters */
+    } else if (g->type == DT_CALL16 || g->type == DT_INT16 || g->type == DT_TRAP16) {
+        g->offset &= 0xffff;            /* 16-bit gates: bytes 6-7 are not part of the offset */
+        g->size = 2;
+    } else {
+        g->size = 4;
+    }
 }

@@ -181,15 +181,22 @@ prot16 += [
 L = lambda **kw: dict({"rip": 0x1000}, **kw)
 model = [
     vec("cpuid leaf 0 vendor", "long64", "0fa2", L(rax=0), {"rax": 7, "rbx": 0x756e6547, "rdx": 0x49656e69, "rcx": 0x6c65746e, "rip": 0x1002}),
+    # leaf 1 ECX: CX16 PCID MOVBE POPCNT; EDX: DE PSE TSC MSR PAE MCE CX8 SEP MTRR PGE MCA CMOV PAT
     vec("cpuid leaf 1 signature and features", "long64", "0fa2", L(rax=1, rcx=0xffffffffffffffff),
-        {"rax": 0x50654, "rbx": 0x10800, "rcx": 0xc02000, "rdx": 0x8110, "rip": 0x1002}),
-    vec("cpuid leaf 7 bmi1 bmi2 adx", "long64", "0fa2", L(rax=7, rcx=0), {"rax": 0, "rbx": 0x80108, "rcx": 0, "rdx": 0, "rip": 0x1002}),
+        {"rax": 0x50654, "rbx": 0x10800, "rcx": 0xc22000, "rdx": 0x3f9fc, "rip": 0x1002}),
+    # leaf 7.0 EBX: FSGSBASE BMI1 SMEP BMI2 INVPCID ADX SMAP; ECX: UMIP
+    vec("cpuid leaf 7 fsgsbase bmi1 smep bmi2 invpcid adx smap umip", "long64", "0fa2", L(rax=7, rcx=0),
+        {"rax": 0, "rbx": 0x180589, "rcx": 4, "rdx": 0, "rip": 0x1002}),
     vec("cpuid leaf 7 subleaf 1 is zero", "long64", "0fa2", L(rax=7, rcx=1, rbx=5), {"rax": 0, "rbx": 0, "rcx": 0, "rdx": 0, "rip": 0x1002}),
-    vec("cpuid 80000001 lm rdtscp lahf lzcnt", "long64", "0fa2", L(rax=0x80000001),
-        {"rax": 0, "rbx": 0, "rcx": 0x121, "rdx": 0x28000000, "rip": 0x1002}),
+    # EDX: SYSCALL NX 1GB-pages RDTSCP LM
+    vec("cpuid 80000001 syscall nx 1g rdtscp lm lahf lzcnt", "long64", "0fa2", L(rax=0x80000001),
+        {"rax": 0, "rbx": 0, "rcx": 0x121, "rdx": 0x2c100800, "rip": 0x1002}),
+    # Intel reports SYSCALL/SYSRET only when CPUID runs in 64-bit mode (where they exist).
+    vec("cpuid 80000001 in compatibility mode has no syscall bit (intel)", "compat32", "0fa2", L(rax=0x80000001),
+        {"rax": 0, "rbx": 0, "rcx": 0x121, "rdx": 0x2c100000, "rip": 0x1002}),
     vec("cpuid 80000008 address sizes", "long64", "0fa2", L(rax=0x80000008), {"rax": 0x3027, "rbx": 0, "rcx": 0, "rdx": 0, "rip": 0x1002}),
     vec("cpuid beyond max returns highest basic leaf", "long64", "0fa2", L(rax=0x1234, rcx=0),
-        {"rax": 0, "rbx": 0x80108, "rcx": 0, "rdx": 0, "rip": 0x1002}),
+        {"rax": 0, "rbx": 0x180589, "rcx": 4, "rdx": 0, "rip": 0x1002}),
     vec("cpuid reserved leaf 2 reads zero", "long64", "0fa2", L(rax=2, rbx=1, rcx=1, rdx=1), {"rax": 0, "rbx": 0, "rcx": 0, "rdx": 0, "rip": 0x1002}),
     vec("cpuid clears upper halves", "long64", "0fa2", L(rax=0xffffffff00000000, rbx=0xffffffffffffffff),
         {"rax": 7, "rbx": 0x756e6547, "rdx": 0x49656e69, "rcx": 0x6c65746e, "rip": 0x1002}),
