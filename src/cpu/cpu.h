@@ -104,16 +104,23 @@ struct pending_exception {
     uint32_t error_code;
 };
 
+#define MTRR_VAR_COUNT 8        /* IA32_MTRRCAP.VCNT */
+#define MTRR_FIXED_COUNT 11     /* 64K_00000, 16K_80000/A0000, 4K_C0000..F8000 */
+
 /* Model-specific registers kept by the CPU (the MSR table in msr.c maps
  * numbers to these fields). */
 struct msrs {
     uint64_t tsc_aux;
-    uint64_t fs_base_unused;  /* FS/GS bases live in the segment caches */
     uint64_t kernel_gs_base;
     uint64_t star, lstar, cstar, sfmask;
     uint64_t sysenter_cs, sysenter_esp, sysenter_eip;
     uint64_t apic_base, pat, misc_enable;
     uint64_t tsc_offset;
+    uint64_t mtrr_var[2 * MTRR_VAR_COUNT];  /* PHYSBASE0, PHYSMASK0, PHYSBASE1, ... */
+    uint64_t mtrr_fixed[MTRR_FIXED_COUNT];
+    uint64_t mtrr_def_type;
+    uint64_t mcg_status;
+    uint64_t feature_control;
 };
 
 /* Subscribers to the transition event stream (event.h). */

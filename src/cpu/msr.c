@@ -53,12 +53,12 @@ struct msr_desc {
 #define ABOVE_PA (~PHYS_ADDR_MASK)
 
 #define MTRR_VAR(n)                                                                       \
-    { 0x200 + 2 * (n), "IA32_MTRR_PHYSBASE" #n, F(debug.mtrr_var[2 * (n)]), RW, CHK_MTRR_LOW, \
+    { 0x200 + 2 * (n), "IA32_MTRR_PHYSBASE" #n, F(msr.mtrr_var[2 * (n)]), RW, CHK_MTRR_LOW, \
       0, ABOVE_PA | 0xf00, 0 },                  /* Vol. 3A 12.11.2.3: type, base */         \
-    { 0x201 + 2 * (n), "IA32_MTRR_PHYSMASK" #n, F(debug.mtrr_var[2 * (n) + 1]), RW, CHK_NONE, \
+    { 0x201 + 2 * (n), "IA32_MTRR_PHYSMASK" #n, F(msr.mtrr_var[2 * (n) + 1]), RW, CHK_NONE, \
       0, ABOVE_PA | 0x7ff, 0 }                   /* V (bit 11), mask */
 #define MTRR_FIX(i, n, name) \
-    { i, name, F(debug.mtrr_fixed[n]), RW, CHK_MTRR_ALL, 0, 0, 0 }   /* Vol. 3A 12.11.2.2 */
+    { i, name, F(msr.mtrr_fixed[n]), RW, CHK_MTRR_ALL, 0, 0, 0 }   /* Vol. 3A 12.11.2.2 */
 
 static const struct msr_desc msr_table[] = {
     /* Vol. 4 Table 2-2 unless noted. */
@@ -70,7 +70,7 @@ static const struct msr_desc msr_table[] = {
     { 0x0000001b, "IA32_APIC_BASE", F(msr.apic_base), RW, CHK_NONE, 0xfee00900,
       ~(0x100ull | 0x800 | (PHYS_ADDR_MASK & ~0xfffull)), 0x100 },
     /* Lock (0) only: VMX, SMX, SGX and LMCE are not reported (Vol. 3C 24.7). */
-    { 0x0000003a, "IA32_FEATURE_CONTROL", F(debug.feature_control), RW, CHK_LOCK, 0, ~1ull, 0 },
+    { 0x0000003a, "IA32_FEATURE_CONTROL", F(msr.feature_control), RW, CHK_LOCK, 0, ~1ull, 0 },
     /* Microcode signature: revision 1 in 63:32; writes (software writes 0
      * before CPUID, Vol. 3A 10.11.7.1) are accepted and ignored. */
     { 0x0000008b, "IA32_BIOS_SIGN_ID", SLOT_CONST, 0, RW, CHK_NONE, 0x100000000ull, 0, ~0ull },
@@ -83,7 +83,7 @@ static const struct msr_desc msr_table[] = {
     /* Zero banks, no MCG_CTL, CMCI, SER or LMCE (Vol. 3B 16.3.1.1). */
     { 0x00000179, "IA32_MCG_CAP", SLOT_CONST, 0, RO, CHK_NONE, 0, 0, 0 },
     /* RIPV, EIPV, MCIP (Vol. 3B 16.3.1.2). */
-    { 0x0000017a, "IA32_MCG_STATUS", F(debug.mcg_status), RW, CHK_NONE, 0, ~7ull, 0 },
+    { 0x0000017a, "IA32_MCG_STATUS", F(msr.mcg_status), RW, CHK_NONE, 0, ~7ull, 0 },
     /* Fast strings (0, reset 1) and automatic thermal control (3) are
      * writable; performance monitoring available (7) reads 0, BTS (11)
      * and PEBS (12) unavailable read 1. Everything else (EIST, MONITOR,
@@ -108,7 +108,7 @@ static const struct msr_desc msr_table[] = {
     { 0x00000277, "IA32_PAT", F(msr.pat), RW, CHK_PAT, 0x0007040600070406ull,
       0xf8f8f8f8f8f8f8f8ull, 0 },
     /* Type (7:0), FE (10), E (11) (Vol. 3A 12.11.2.1). */
-    { 0x000002ff, "IA32_MTRR_DEF_TYPE", F(debug.mtrr_def_type), RW, CHK_MTRR_LOW, 0,
+    { 0x000002ff, "IA32_MTRR_DEF_TYPE", F(msr.mtrr_def_type), RW, CHK_MTRR_LOW, 0,
       ~0xcffull, 0 },
     /* SCE (0), LME (8), LMA (10, read-only: the processor sets it), NXE (11). */
     { 0xc0000080, "IA32_EFER", SLOT_EFER, 0, RW, CHK_EFER, 0, ~0xd01ull, 0 },
