@@ -9,6 +9,7 @@
 
 struct debug_state {
     uint64_t dr[8];             /* DR0-DR3 addresses, DR6 status, DR7 control (4, 5 alias 6, 7) */
+    uint8_t data_hits;          /* data breakpoints matched by the executing instruction (B0-B3) */
 };
 
 #endif

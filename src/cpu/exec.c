@@ -160,15 +160,23 @@ static bool careful_step(struct cpu *cpu)
     is->step_trap = cpu->rflags & F_TF;
     cpu->insn_rip = cpu->rip;
     cpu->rip += in->len;
+    cpu->debug.data_hits = 0;
     in->fn(cpu, in);
     cpu->icount++;
     cpu->stop_block = false;
-    if (!is->step_trap)
+    /* Data breakpoints the instruction hit: a trap after it, reported
+     * together with a single-step trap in one #DB (SDM Vol. 3A, 17.3.1.2). */
+    uint8_t hits = cpu->debug.data_hits;
+    bool step = is->step_trap;
+    if (!step && !hits)
         return true;
     is->step_trap = false;
     if (is->shadow == SHADOW_SS)
-        return true;
-    cpu->debug.dr[6] |= DR6_BS;
+        return true;    /* the MOV SS shadow holds debug traps back (SDM 6.8.3) */
+    if (hits)
+        cpu->debug.dr[6] = (cpu->debug.dr[6] & ~0xfull) | hits;
+    if (step)
+        cpu->debug.dr[6] |= DR6_BS;
     if (cpu->stop_on_exception) {
         cpu->exc.vector = EXC_DB;
         cpu->exc.has_error_code = false;

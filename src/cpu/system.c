@@ -296,4 +296,8 @@ void op_mov_to_dr(struct cpu *cpu, const struct insn *in)
     else if (n == 7)
         v = (v & DR7_WRITABLE) | DR7_FIXED1;
     cpu->debug.dr[n] = v;
+    /* Breakpoint addresses or enables changed: pages that now hold a data
+     * breakpoint must leave the inline TLB path (cpu/debug.h). */
+    if (n != 6)
+        tlb_flush_all(cpu);
 }

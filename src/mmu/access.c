@@ -7,6 +7,7 @@
 #include "mmu/access.h"
 
 #include "cpu/blockcache.h"
+#include "cpu/debug.h"
 #include "mmu/paging.h"
 
 uint64_t seg_linear_legacy(struct cpu *cpu, int sreg, uint64_t off, unsigned size,
@@ -112,7 +113,9 @@ static struct tlb_entry *translate_entry(struct cpu *cpu, uint64_t lin, enum acc
 hit:
     cpu->tlb.hits++;
 arm:
-    if (e->host && !e->tag) {
+    /* A page holding an armed data breakpoint stays off the inline path, so
+     * every access to it reaches debug_check_data() (cpu/debug.h). */
+    if (e->host && !e->tag && !(debug_data_armed(cpu) && debug_page_watched(cpu, lin))) {
         if (kind == ACC_WRITE)
             code_page_write(cpu, e->phys & ~(uint64_t)TLBF_MASK);
         e->tag = want;  /* usable inline from now on */
@@ -171,6 +174,8 @@ uint64_t acc_read_slow(struct cpu *cpu, uint64_t lin, unsigned size, unsigned af
         return v;
     }
     const struct tlb_entry *e = translate_entry(cpu, lin, ACC_READ, af);
+    if (debug_data_armed(cpu))
+        debug_check_data(cpu, lin, size, false);
     if (!e->host)
         return size == 8 ? ~0ull : (1ull << (8 * size)) - 1;   /* open bus reads all-ones */
     return load_le(e->host + (lin & PAGE_MASK), size);
@@ -188,6 +193,8 @@ void acc_write_slow(struct cpu *cpu, uint64_t lin, unsigned size, uint64_t value
         return;
     }
     const struct tlb_entry *e = translate_entry(cpu, lin, ACC_WRITE, af);
+    if (debug_data_armed(cpu))
+        debug_check_data(cpu, lin, size, true);
     if (e->host)
         store_le(e->host + (lin & PAGE_MASK), size, value);
     /* Writes to addresses without RAM are dropped, as on a bus with nothing
