@@ -1,11 +1,13 @@
 /*
  * The embeddable API (include/ringscope/ringscope.h) over struct machine.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cpu/blockcache.h"
 #include "cpu/flags.h"
+#include "devices/pc.h"
 #include "machine.h"
 #include "mmu/paging.h"
 #include "ringscope/ringscope.h"
@@ -204,11 +206,9 @@ rs_err rs_run(rs_machine *m, uint64_t max_insns, rs_stop *why, uint64_t *retired
         return RS_ERR_ARG;
     struct cpu *cpu = cpu_of(m);
     uint64_t before = cpu->icount;
-    enum cpu_stop s = cpu_run(cpu, max_insns);
+    rs_stop s = machine_run(&m->m, max_insns);
     if (why)
-        *why = s == CPU_STOP_EXCEPTION ? RS_STOP_EXCEPTION : s == CPU_STOP_HALT ? RS_STOP_HALT
-             : s == CPU_STOP_SHUTDOWN ? RS_STOP_SHUTDOWN : s == CPU_STOP_REQUESTED ? RS_STOP_REQUESTED
-             : RS_STOP_BUDGET;
+        *why = s;
     if (retired)
         *retired += cpu->icount - before;
     return RS_OK;
@@ -239,7 +239,7 @@ rs_err rs_counters(rs_machine *m, uint64_t *insns, uint64_t *cycles)
     if (insns)
         *insns = cpu_of(m)->icount;
     if (cycles)
-        *cycles = cpu_of(m)->icount;    /* one cycle per instruction until the timing model */
+        *cycles = cpu_of(m)->cycles;
     return RS_OK;
 }
 
@@ -388,5 +388,68 @@ rs_err rs_get_shutdown_report(rs_machine *m, rs_shutdown_report *out)
     if (!m || !out)
         return RS_ERR_ARG;
     *out = cpu_of(m)->intr.shutdown;
+    return RS_OK;
+}
+
+rs_err rs_set_log(rs_machine *m, rs_log_fn fn, void *ctx)
+{
+    if (!m)
+        return RS_ERR_ARG;
+    m->m.log = fn;
+    m->m.log_ctx = ctx;
+    return RS_OK;
+}
+
+rs_err rs_create_pc(const rs_pc_config *cfg, rs_machine **out, char *err, size_t errlen)
+{
+    char scratch[8];
+    if (!err) {
+        err = scratch;
+        errlen = sizeof(scratch);
+    }
+    err[0] = 0;
+    if (!out)
+        return RS_ERR_ARG;
+    *out = NULL;
+    rs_pc_config defaults = { 0 };
+    struct machine *m = machine_create();
+    if (!m) {
+        snprintf(err, errlen, "out of host memory");
+        return RS_ERR_NOMEM;
+    }
+    if (pc_create(m, cfg ? cfg : &defaults, err, errlen)) {
+        machine_destroy(m);
+        return RS_ERR_STATE;
+    }
+    *out = (rs_machine *)m;
+    return RS_OK;
+}
+
+/* Device functions are weak while the devices are written in parallel: a
+ * device that exists (non-NULL in struct pc) has them linked. */
+#pragma weak uart_receive
+#pragma weak vga_text_dump
+
+rs_err rs_serial_input(rs_machine *m, unsigned port, const uint8_t *data, size_t len)
+{
+    if (!m || port > 1 || (!data && len) || !m->m.pc || !m->m.pc->com[port])
+        return RS_ERR_ARG;
+    uart_receive(m->m.pc->com[port], data, len);
+    return RS_OK;
+}
+
+rs_err rs_get_exit_status(rs_machine *m, int *status)
+{
+    if (!m || !status)
+        return RS_ERR_ARG;
+    *status = m->m.exit_status;
+    return RS_OK;
+}
+
+rs_err rs_vga_text(rs_machine *m, char *buf, size_t len)
+{
+    if (!m || !buf || len < 25 * 81 + 1 || !m->m.pc || !m->m.pc->vga)
+        return RS_ERR_ARG;
+    vga_text_dump(m->m.pc->vga, buf, len);
     return RS_OK;
 }

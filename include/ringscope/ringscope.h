@@ -35,6 +35,8 @@ typedef enum rs_stop {
     RS_STOP_HALT,       /* HLT with nothing to wake the CPU */
     RS_STOP_SHUTDOWN,   /* triple fault (see rs_shutdown_report) */
     RS_STOP_REQUESTED,  /* rs_request_stop() was called, e.g. by an I/O handler */
+    RS_STOP_POWEROFF,   /* the guest powered off (isa-debug-exit, ACPI): rs_get_exit_status */
+    RS_STOP_RESET,      /* the guest asked for a reset and the machine was told not to reboot */
 } rs_stop;
 
 /* General-purpose registers, RIP and RFLAGS, in encoding order. */
@@ -264,6 +266,49 @@ typedef struct rs_shutdown_report {
     rs_exception exc[3];
 } rs_shutdown_report;
 rs_err rs_get_shutdown_report(rs_machine *m, rs_shutdown_report *out);
+
+/* ---- The PC platform ----------------------------------------------------- */
+
+/* Machine-level reports (an unknown I/O port, a device problem), one line
+ * each without a trailing newline. */
+typedef void (*rs_log_fn)(void *ctx, const char *line);
+rs_err rs_set_log(rs_machine *m, rs_log_fn fn, void *ctx);
+
+/* Bytes a serial port or the debug console transmits. */
+typedef void (*rs_output_fn)(void *ctx, const uint8_t *data, size_t len);
+
+/* A standard PC around the CPU (docs/platform.md). Zero-initialise, then set
+ * what you need; zero fields take the documented defaults. */
+typedef struct rs_pc_config {
+    uint64_t ram_bytes;             /* default 256 MiB */
+    uint64_t cpu_hz;                /* virtual core clock; default 2,000,000,000 */
+    uint64_t tsc_hz;                /* TSC rate; default cpu_hz (invariant TSC) */
+    rs_output_fn serial_out[2];     /* COM1, COM2 transmit; NULL: discarded */
+    void *serial_ctx[2];
+    rs_output_fn debugcon_out;      /* port E9h debug console; NULL: discarded */
+    void *debugcon_ctx;
+    const char *disk[2];            /* ATA primary master/slave image files, or NULL */
+    bool disk_writeback;            /* write disk changes back to the files */
+    bool rtc_host;                  /* the RTC reads host time (not deterministic) */
+    uint64_t rtc_epoch;             /* RTC start, Unix seconds, when not rtc_host; default 2026-01-01 */
+    bool no_reboot;                 /* a guest reset stops the machine (RS_STOP_RESET) */
+} rs_pc_config;
+
+/* Create a PC: RAM, the devices of docs/platform.md on the bus, ACPI tables.
+ * On failure *out is NULL and `err` (if not NULL) receives one line for a
+ * person (e.g. an unreadable disk image). */
+rs_err rs_create_pc(const rs_pc_config *cfg, rs_machine **out, char *err, size_t errlen);
+
+/* Queue bytes for a serial port's receiver (port 0 = COM1, 1 = COM2). */
+rs_err rs_serial_input(rs_machine *m, unsigned port, const uint8_t *data, size_t len);
+
+/* After RS_STOP_POWEROFF: the status the guest gave (for isa-debug-exit the
+ * value written, so the process exit status QEMU would give is (v << 1) | 1). */
+rs_err rs_get_exit_status(rs_machine *m, int *status);
+
+/* The 80x25 VGA text screen as 25 lines of 80 characters, each ended by a
+ * newline (buf needs 25 * 81 + 1 bytes). */
+rs_err rs_vga_text(rs_machine *m, char *buf, size_t len);
 
 #ifdef __cplusplus
 }

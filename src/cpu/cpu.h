@@ -138,6 +138,23 @@ struct port_bus {
     void *ctx;
 };
 
+/* MSRs whose behaviour belongs to a platform device (the local APIC):
+ * msr.c calls these when set. */
+struct cpu_hooks {
+    void (*apic_base_written)(void *ctx, uint64_t value);   /* IA32_APIC_BASE after the write */
+    uint64_t (*tsc_deadline_read)(void *ctx);               /* IA32_TSC_DEADLINE */
+    void (*tsc_deadline_write)(void *ctx, uint64_t value);
+    void *ctx;
+};
+
+/* Memory-mapped I/O: physical addresses that are not RAM (the board's bus).
+ * NULL handlers: reads return all-ones, writes are ignored. */
+struct mmio_bus {
+    uint64_t (*read)(void *ctx, uint64_t pa, unsigned size);
+    void (*write)(void *ctx, uint64_t pa, unsigned size, uint64_t value);
+    void *ctx;
+};
+
 struct cpu {
     uint64_t gpr[16];           /* RAX..R15 */
     uint64_t rip;               /* next instruction while a handler runs */
@@ -164,7 +181,8 @@ struct cpu {
     bool halted;                /* HLT executed; nothing wakes the CPU yet */
 
     uint64_t icount;            /* instructions retired */
-    uint64_t cycles;            /* virtual time */
+    uint64_t cycles;            /* virtual time: the only clock (devices/clock.h) */
+    uint64_t cpu_hz, tsc_hz;    /* core and TSC rates (the TSC is cycles scaled by tsc_hz/cpu_hz) */
 
     struct tlb tlb;
     struct paging_state paging;
@@ -178,6 +196,8 @@ struct cpu {
     struct debug_state debug;
     struct event_sink events;
     struct port_bus ports;
+    struct mmio_bus mmio;
+    struct cpu_hooks hooks;
     jmp_buf fault_jmp;          /* where cpu_raise() unwinds to (the run loop) */
 };
 
@@ -206,6 +226,26 @@ void cpuid_query(uint32_t leaf, uint32_t subleaf, uint32_t out[4]);
  * model does not have. */
 bool msr_read(struct cpu *cpu, uint32_t index, uint64_t *value);
 bool msr_write(struct cpu *cpu, uint32_t index, uint64_t value);
+
+/* The time-stamp counter: virtual time at the TSC rate, plus the offset a
+ * write to IA32_TIME_STAMP_COUNTER set. */
+static inline uint64_t cpu_tsc(const struct cpu *cpu)
+{
+    uint64_t t = cpu->cycles;
+    if (cpu->tsc_hz != cpu->cpu_hz && cpu->cpu_hz)
+        t = (uint64_t)((unsigned __int128)t * cpu->tsc_hz / cpu->cpu_hz);
+    return t + cpu->msr.tsc_offset;
+}
+
+/* Drive the INTR line from the platform's interrupt controller (which has
+ * set cpu->intr.ack): asserted, it is looked at from the next instruction
+ * boundary on. */
+static inline void cpu_set_intr(struct cpu *cpu, bool asserted)
+{
+    cpu->intr.ext_pending = asserted;
+    if (asserted)
+        cpu->stop_block = true;
+}
 
 /* Flush the software TLB and the decoded-block jump cache (e.g. on mode or
  * paging changes). */

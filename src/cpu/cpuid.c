@@ -126,7 +126,7 @@ void op_cpuid(struct cpu *cpu, const struct insn *in)
  * the timing model exists, one cycle per retired instruction. */
 static uint64_t read_tsc(const struct cpu *cpu)
 {
-    return cpu->icount + cpu->msr.tsc_offset;
+    return cpu_tsc(cpu);
 }
 
 /* RDTSC/RDTSCP: #GP(0) when CR4.TSD is set and CPL > 0. */

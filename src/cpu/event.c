@@ -10,7 +10,7 @@
 void event_fill_before(const struct cpu *cpu, rs_event *ev, rs_event_kind kind)
 {
     memset(ev, 0, sizeof(*ev));
-    ev->cycle = cpu->cycles ? cpu->cycles : cpu->icount;
+    ev->cycle = cpu->cycles;
     ev->kind = kind;
     ev->vector = -1;
     ev->cpl_before = cpu->cpl;

@@ -110,8 +110,16 @@ static int boundary(struct cpu *cpu)
         return DELIVERED;
     }
     if (is->ext_pending && (cpu->rflags & F_IF) && is->shadow == SHADOW_NONE) {
+        int vector = is->ext_vector;
         is->ext_pending = false;
-        interrupt_deliver(cpu, is->ext_vector, INTR_EXTERNAL, false, 0);
+        if (is->ack) {
+            /* INTA: the controller hands over the vector and re-asserts
+             * INTR (cpu_set_intr) if more requests wait. */
+            vector = is->ack(is->ack_ctx);
+            if (vector < 0)
+                return RUN;
+        }
+        interrupt_deliver(cpu, (uint8_t)vector, INTR_EXTERNAL, false, 0);
         return DELIVERED;
     }
     if (cpu->halted)
@@ -163,6 +171,7 @@ static bool careful_step(struct cpu *cpu)
     cpu->debug.data_hits = 0;
     in->fn(cpu, in);
     cpu->icount++;
+    cpu->cycles++;     /* one cycle per instruction until the timing model */
     cpu->stop_block = false;
     /* Data breakpoints the instruction hit: a trap after it, reported
      * together with a single-step trap in one #DB (SDM Vol. 3A, 17.3.1.2). */
@@ -203,6 +212,7 @@ enum cpu_stop cpu_run(struct cpu *cpu, uint64_t max_insns)
         if (r != RUN)
             return (enum cpu_stop)r;
         limit = limit - 1;
+        cpu->cycles++;  /* a delivery is a step of virtual time too */
     }
 
     struct interrupt_state *is = &cpu->intr;
@@ -214,6 +224,7 @@ enum cpu_stop cpu_run(struct cpu *cpu, uint64_t max_insns)
                 int r = boundary(cpu);
                 if (r == DELIVERED) {
                     limit = limit - 1;
+        cpu->cycles++;  /* a delivery is a step of virtual time too */
                     continue;
                 }
                 if (r != RUN)
@@ -235,6 +246,7 @@ enum cpu_stop cpu_run(struct cpu *cpu, uint64_t max_insns)
             cpu->rip += in->len;
             in->fn(cpu, in);
             cpu->icount++;
+            cpu->cycles++;
             if (unlikely(cpu->stop_block)) {
                 cpu->stop_block = false;
                 break;

@@ -37,6 +37,14 @@ struct interrupt_state {
     bool step_trap;             /* the executing instruction began with TF = 1 */
     bool in_shutdown;           /* triple fault: the CPU does nothing until reset */
     rs_shutdown_report chain;   /* exceptions of the current delivery chain */
+
+    /* The interrupt controller behind the INTR line (the platform's PIC or
+     * local APIC). When set, ext_pending mirrors the INTR line level and
+     * delivery asks ack() for the vector (the INTA cycle); a negative
+     * answer means the request went away (nothing is delivered). Without
+     * it, ext_pending/ext_vector are the latch rs_interrupt() sets. */
+    int (*ack)(void *ctx);
+    void *ack_ctx;
 };
 
 #endif

@@ -150,7 +150,7 @@ static uint64_t msr_value(struct cpu *cpu, const struct msr_desc *d)
 {
     uint64_t v;
     switch (d->slot) {
-    case SLOT_TSC: return cpu->icount + cpu->msr.tsc_offset;
+    case SLOT_TSC: return cpu_tsc(cpu);
     case SLOT_EFER: return cpu->efer;
     case SLOT_FS_BASE: return cpu->seg[S_FS].base;
     case SLOT_GS_BASE: return cpu->seg[S_GS].base;
@@ -165,7 +165,7 @@ static uint64_t msr_value(struct cpu *cpu, const struct msr_desc *d)
 static void msr_store(struct cpu *cpu, const struct msr_desc *d, uint64_t value)
 {
     switch (d->slot) {
-    case SLOT_TSC: cpu->msr.tsc_offset = value - cpu->icount; break;
+    case SLOT_TSC: cpu->msr.tsc_offset = value - (cpu_tsc(cpu) - cpu->msr.tsc_offset); break;
     case SLOT_EFER: cpu->efer = value; break;
     case SLOT_FS_BASE: cpu->seg[S_FS].base = value; break;
     case SLOT_GS_BASE: cpu->seg[S_GS].base = value; break;

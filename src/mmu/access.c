@@ -176,8 +176,13 @@ uint64_t acc_read_slow(struct cpu *cpu, uint64_t lin, unsigned size, unsigned af
     const struct tlb_entry *e = translate_entry(cpu, lin, ACC_READ, af);
     if (debug_data_armed(cpu))
         debug_check_data(cpu, lin, size, false);
-    if (!e->host)
-        return size == 8 ? ~0ull : (1ull << (8 * size)) - 1;   /* open bus reads all-ones */
+    if (!e->host) {
+        /* Not RAM: a device's MMIO, or an empty bus that reads all-ones. */
+        uint64_t pa = (e->phys & ~(uint64_t)TLBF_MASK) | (lin & PAGE_MASK);
+        if (cpu->mmio.read)
+            return cpu->mmio.read(cpu->mmio.ctx, pa, size);
+        return size == 8 ? ~0ull : (1ull << (8 * size)) - 1;
+    }
     return load_le(e->host + (lin & PAGE_MASK), size);
 }
 
@@ -197,8 +202,8 @@ void acc_write_slow(struct cpu *cpu, uint64_t lin, unsigned size, uint64_t value
         debug_check_data(cpu, lin, size, true);
     if (e->host)
         store_le(e->host + (lin & PAGE_MASK), size, value);
-    /* Writes to addresses without RAM are dropped, as on a bus with nothing
-     * decoding them; the device bus will claim such ranges. */
+    else if (cpu->mmio.write)   /* a device's MMIO; without a bus the write is dropped */
+        cpu->mmio.write(cpu->mmio.ctx, (e->phys & ~(uint64_t)TLBF_MASK) | (lin & PAGE_MASK), size, value);
 }
 
 void acc_probe_write(struct cpu *cpu, uint64_t lin, unsigned size, unsigned af)
