@@ -453,3 +453,11 @@ rs_err rs_vga_text(rs_machine *m, char *buf, size_t len)
     vga_text_dump(m->m.pc->vga, buf, len);
     return RS_OK;
 }
+
+rs_err rs_set_cycle_limit(rs_machine *m, uint64_t cycle)
+{
+    if (!m)
+        return RS_ERR_ARG;
+    m->m.cycle_limit = cycle;
+    return RS_OK;
+}

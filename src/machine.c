@@ -115,40 +115,71 @@ static rs_stop stop_of(enum cpu_stop s)
     }
 }
 
+/* Act on a device's power-off or reset request: TAKE_STOP when
+ * machine_run must return *why, TAKE_RESET after a reboot, TAKE_NONE. */
+enum take { TAKE_NONE, TAKE_STOP, TAKE_RESET };
+static enum take take_request(struct machine *m, rs_stop *why)
+{
+    enum machine_request r = m->request;
+    if (r == MREQ_NONE)
+        return TAKE_NONE;
+    m->request = MREQ_NONE;
+    m->cpu.stop_request = false;
+    if (r == MREQ_POWEROFF) {
+        *why = RS_STOP_POWEROFF;
+        return TAKE_STOP;
+    }
+    if (m->no_reboot) {
+        *why = RS_STOP_RESET;
+        return TAKE_STOP;
+    }
+    machine_reset(m);
+    return TAKE_RESET;
+}
+
 rs_stop machine_run(struct machine *m, uint64_t max_steps)
 {
     struct cpu *cpu = &m->cpu;
     uint64_t left = max_steps ? max_steps : UINT64_MAX;
+    rs_stop why;
     for (;;) {
+        if (m->cycle_limit && cpu->cycles >= m->cycle_limit)
+            return RS_STOP_BUDGET;
         clock_fire_due(&m->clock);
+        if (take_request(m, &why) == TAKE_STOP)     /* a timer's device may have asked */
+            return why;
         uint64_t now = cpu->cycles, deadline = clock_next_deadline(&m->clock);
-        uint64_t slice = left;
-        if (deadline != UINT64_MAX && deadline - now < slice)
-            slice = deadline - now;
-        if (slice == 0)
-            continue;       /* a timer is due now: fire it first */
+        if (deadline <= now)
+            continue;                   /* due now: fire it first */
+        if (m->cycle_limit && m->cycle_limit < deadline)
+            deadline = m->cycle_limit;
 
+        cpu->cycle_deadline = deadline;
         uint64_t before = cpu->cycles;
-        enum cpu_stop s = cpu_run(cpu, slice);
+        enum cpu_stop s = cpu_run(cpu, left);
+        cpu->cycle_deadline = UINT64_MAX;
         uint64_t used = cpu->cycles - before;
         left -= used < left ? used : left;
 
-        if (s == CPU_STOP_REQUESTED && m->request != MREQ_NONE) {
-            enum machine_request r = m->request;
-            m->request = MREQ_NONE;
-            cpu->stop_request = false;
-            if (r == MREQ_POWEROFF)
-                return RS_STOP_POWEROFF;
-            if (m->no_reboot)
-                return RS_STOP_RESET;
-            machine_reset(m);
+        enum take t = take_request(m, &why);
+        if (t == TAKE_STOP)
+            return why;
+        if (t == TAKE_RESET) {
+            if (left == 0)
+                return RS_STOP_BUDGET;
             continue;
         }
-        if (s == CPU_STOP_HALT && (cpu->rflags & F_IF) && deadline != UINT64_MAX) {
+        if (s == CPU_STOP_HALT && (cpu->rflags & F_IF) && clock_next_deadline(&m->clock) != UINT64_MAX) {
             /* HLT with interrupts enabled: nothing happens until the next
-             * device deadline, so skip to it (virtual time, no host time). */
-            if (cpu->cycles < deadline)
-                cpu->cycles = deadline;
+             * device deadline, so skip to it (virtual time, no host time).
+             * It counts as a step, so a budget bounds an idle guest too. */
+            uint64_t next = clock_next_deadline(&m->clock);
+            if (m->cycle_limit && m->cycle_limit < next)
+                next = m->cycle_limit;
+            if (cpu->cycles < next)
+                cpu->cycles = next;
+            if (left != UINT64_MAX && --left == 0)
+                return RS_STOP_BUDGET;
             continue;
         }
         if (s != CPU_STOP_BUDGET)

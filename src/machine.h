@@ -31,6 +31,7 @@ struct machine {
     enum machine_request request;
     int exit_status;            /* with MREQ_POWEROFF: the guest's status */
     bool no_reboot;             /* a reset request stops the machine instead */
+    uint64_t cycle_limit;       /* machine_run stops when virtual time reaches it (0: none) */
 };
 
 /* Default virtual clock: a 2.0 GHz core with the TSC at the same rate. */
@@ -51,9 +52,11 @@ void machine_log(struct machine *m, const char *fmt, ...) __attribute__((format(
 void machine_poweroff(struct machine *m, int status);
 void machine_request_reset(struct machine *m);
 
-/* Run for at most `max_steps` steps (0: no limit), firing device timers at
- * their deadlines and fast-forwarding virtual time while the CPU halts with
- * interrupts enabled. */
+/* Run for at most `max_steps` steps (0: no limit) and until virtual time
+ * reaches m->cycle_limit (if set), firing device timers at their deadlines
+ * and fast-forwarding virtual time while the CPU halts with interrupts
+ * enabled. A fast-forward counts as one step, so a budget also bounds an
+ * idle guest whose timers keep firing. */
 rs_stop machine_run(struct machine *m, uint64_t max_steps);
 
 #endif

@@ -241,7 +241,9 @@ rs_err rs_unsubscribe(rs_machine *m, rs_event_fn fn, void *ctx);
 /* Make an external interrupt with `vector` pending; it is delivered at the
  * next instruction boundary where RFLAGS.IF = 1 and no interrupt shadow is in
  * effect (until then it stays pending; a second call replaces the vector).
- * The platform's interrupt controllers drive this input. */
+ * For a bare machine (rs_create): on a PC (rs_create_pc) the interrupt
+ * controllers own the INTR line and supply the vector, so drive devices
+ * instead. */
 rs_err rs_interrupt(rs_machine *m, uint8_t vector);
 
 /* Make a non-maskable interrupt pending. */
@@ -299,6 +301,10 @@ typedef struct rs_pc_config {
  * person (e.g. an unreadable disk image). */
 rs_err rs_create_pc(const rs_pc_config *cfg, rs_machine **out, char *err, size_t errlen);
 
+/* Make rs_run() stop (RS_STOP_BUDGET) once virtual time reaches `cycle`
+ * (0 removes the limit). */
+rs_err rs_set_cycle_limit(rs_machine *m, uint64_t cycle);
+
 /* Queue bytes for a serial port's receiver (port 0 = COM1, 1 = COM2). */
 rs_err rs_serial_input(rs_machine *m, unsigned port, const uint8_t *data, size_t len);
 
@@ -309,6 +315,73 @@ rs_err rs_get_exit_status(rs_machine *m, int *status);
 /* The 80x25 VGA text screen as 25 lines of 80 characters, each ended by a
  * newline (buf needs 25 * 81 + 1 bytes). */
 rs_err rs_vga_text(rs_machine *m, char *buf, size_t len);
+
+/* ---- Boot ------------------------------------------------------------------
+ * Loading a guest into a PC made by rs_create_pc (docs/platform-boot.md).
+ * Each call reads its files, writes guest RAM and (where it says so) sets
+ * the CPU state; on failure it returns an error code and `err` (if not NULL)
+ * receives one line for a person naming the problem, e.g. "kernel.bin: not
+ * an ELF file and its multiboot header has no address fields". */
+
+/* How rs_boot_multiboot() hands over to the kernel. */
+typedef enum rs_boot_start {
+    RS_BOOT_FIRMWARE = 0,   /* leave the CPU at the reset vector: the firmware
+                               (rs_load_firmware) finds the handoff block and
+                               enters the kernel in the multiboot state */
+    RS_BOOT_DIRECT,         /* start at the kernel's entry point, already in the
+                               multiboot state (no firmware runs) */
+} rs_boot_start;
+
+/* A multiboot (v1) kernel, as QEMU's -kernel/-append/-initrd load it. */
+typedef struct rs_multiboot_config {
+    const char *image;      /* the kernel file; the command line starts with this
+                               string as given (then " " and `append`, if any) */
+    const char *append;     /* kernel arguments, or NULL */
+    const char *initrd;     /* modules as QEMU spells them, or NULL:
+                               "FILE[ ARGS][,FILE[ ARGS]...]" (",," for a comma);
+                               each module's command line is its whole item */
+    rs_boot_start start;
+} rs_multiboot_config;
+
+/* Load a multiboot kernel. ELF32 and ELF64 images are loaded through libelf
+ * (PT_LOAD segments at their physical addresses, BSS zeroed; an entry point
+ * inside a segment is translated to its physical address); a header with
+ * flag 16 set is loaded through its address fields instead, as GRUB and
+ * QEMU do, which is how higher-half ELF64 and flat kernels boot. Modules go
+ * page-aligned above the kernel; the information structure (memory sizes,
+ * the E820 memory map, command line, modules, boot loader name
+ * "ringscope") at 0x9000; the handoff block at 0x500. RS_BOOT_DIRECT also
+ * maps the built-in firmware image, whose GDT GDTR then holds, as after the
+ * firmware path. RS_ERR_ARG for a problem with the kernel or a module file
+ * (unreadable, not a multiboot kernel, loading over reserved memory),
+ * RS_ERR_UNMAPPED if the modules do not fit in guest RAM. */
+rs_err rs_boot_multiboot(rs_machine *m, const rs_multiboot_config *cfg, char *err, size_t errlen);
+
+/* Load a raw binary at guest-physical `load_addr` and start it there in
+ * `bits`-bit mode with IF = 0 and the stack pointer at 0x7000:
+ *   16: real mode, CS = DS = ES = FS = GS = SS = (load_addr >> 4) & 0xf000,
+ *       IP = load_addr & 0xffff, SS = 0 (load_addr below 1 MiB);
+ *   32: flat 32-bit protected mode, paging off (as rs_set_mode PROT32);
+ *   64: 64-bit mode with the identity paging rs_set_mode LONG64 sets up.
+ * GDTR points at the built-in firmware's GDT in every mode. */
+rs_err rs_boot_flat(rs_machine *m, const char *path, unsigned bits, uint64_t load_addr,
+                    char *err, size_t errlen);
+
+/* Map a firmware image of 64, 128 or 256 KiB: the whole image at the top
+ * of 4 GiB and its last 64 KiB (128 KiB for the larger sizes) below 1 MiB,
+ * ending at 0xFFFFF, as QEMU maps -bios (RAM, so the guest can write it).
+ * The CPU state is not touched: a machine fresh from rs_create_pc is in the
+ * power-on state and starts at the reset vector F000:FFF0. */
+rs_err rs_load_firmware(rs_machine *m, const void *image, size_t len, char *err, size_t errlen);
+
+/* The same, reading the image from `path`. */
+rs_err rs_load_firmware_file(rs_machine *m, const char *path, char *err, size_t errlen);
+
+/* The built-in firmware (roms/, 64 KiB) compiled into the library: *image
+ * and *len receive it; RS_ERR_STATE (and *len = 0) if this build has none. */
+rs_err rs_builtin_firmware(const uint8_t **image, size_t *len);
+
+/* ---- End of Boot ------------------------------------------------------- */
 
 #ifdef __cplusplus
 }

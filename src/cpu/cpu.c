@@ -106,6 +106,7 @@ void cpu_reset(struct cpu *cpu)
     cpu->exc.vector = -1;
     cpu->halted = false;
     cpu->stop_request = false;
+    cpu->cycle_deadline = UINT64_MAX;
     memset(&cpu->intr, 0, sizeof(cpu->intr));
     memset(&cpu->debug, 0, sizeof(cpu->debug));
     cpu->debug.dr[6] = 0xffff0ff0;      /* Table 10-1 */

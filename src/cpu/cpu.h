@@ -144,6 +144,7 @@ struct cpu_hooks {
     void (*apic_base_written)(void *ctx, uint64_t value);   /* IA32_APIC_BASE after the write */
     uint64_t (*tsc_deadline_read)(void *ctx);               /* IA32_TSC_DEADLINE */
     void (*tsc_deadline_write)(void *ctx, uint64_t value);
+    void (*tpr_written)(void *ctx);                         /* MOV to CR8 changed the TPR */
     void *ctx;
 };
 
@@ -183,6 +184,7 @@ struct cpu {
     uint64_t icount;            /* instructions retired */
     uint64_t cycles;            /* virtual time: the only clock (devices/clock.h) */
     uint64_t cpu_hz, tsc_hz;    /* core and TSC rates (the TSC is cycles scaled by tsc_hz/cpu_hz) */
+    uint64_t cycle_deadline;    /* cpu_run returns when cycles reach it (the next device timer) */
 
     struct tlb tlb;
     struct paging_state paging;

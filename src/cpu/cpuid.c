@@ -27,6 +27,7 @@ struct cpuid_leaf {
 #define C1_EDX_PAE     (1u << 6)
 #define C1_EDX_MCE     (1u << 7)    /* CR4.MCE (no #MC is ever raised) */
 #define C1_EDX_CX8     (1u << 8)
+#define C1_EDX_APIC    (1u << 9)    /* on-chip local APIC (0 while IA32_APIC_BASE[11] = 0) */
 #define C1_EDX_SEP     (1u << 11)   /* SYSENTER/SYSEXIT */
 #define C1_EDX_MTRR    (1u << 12)   /* MTRR MSRs (stored; no caches modelled) */
 #define C1_EDX_PGE     (1u << 13)
@@ -38,6 +39,9 @@ struct cpuid_leaf {
 #define C1_ECX_PCID    (1u << 17)
 #define C1_ECX_MOVBE   (1u << 22)
 #define C1_ECX_POPCNT  (1u << 23)
+#define C1_ECX_TSC_DEADLINE (1u << 24)  /* LVT timer TSC-deadline mode, IA32_TSC_DEADLINE */
+/* Leaf 6 EAX. */
+#define C6_EAX_ARAT    (1u << 2)    /* the APIC timer runs in every C-state */
 /* Leaf 7.0 EBX, ECX. */
 #define C7_EBX_FSGSBASE (1u << 0)
 #define C7_EBX_BMI1    (1u << 3)
@@ -57,14 +61,27 @@ struct cpuid_leaf {
 #define CX1_EDX_RDTSCP (1u << 27)
 #define CX1_EDX_LM     (1u << 29)
 
+/* The core crystal clock reported in leaf 15h (Hz): 25 MHz, the nominal
+ * crystal the SDM lists for signature 06_55H (Vol. 3B, "Determining the
+ * Processor Base Frequency"); the local APIC timer counts it
+ * (devices/lapic.h). */
+#define CPUID_CRYSTAL_HZ 25000000u
+/* The bus (reference) clock reported in leaf 16h ECX, MHz. */
+#define CPUID_BUS_MHZ 100u
+
 static const struct cpuid_leaf cpuid_table[] = {
-    /* Max basic leaf and vendor "GenuineIntel" (EBX, EDX, ECX). */
-    { 0x0, 0, false, 0x7, 0x756e6547, 0x6c65746e, 0x49656e69 },
+    /* Max basic leaf (16h: the clock leaves 15h/16h) and vendor
+     * "GenuineIntel" (EBX, EDX, ECX). */
+    { 0x0, 0, false, 0x16, 0x756e6547, 0x6c65746e, 0x49656e69 },
     /* Signature; EBX: CLFLUSH line 8*8 bytes, 1 logical CPU, APIC ID 0. */
     { 0x1, 0, false, CPUID_SIGNATURE, 0x00010800,
-      C1_ECX_CX16 | C1_ECX_PCID | C1_ECX_MOVBE | C1_ECX_POPCNT,
+      C1_ECX_CX16 | C1_ECX_PCID | C1_ECX_MOVBE | C1_ECX_POPCNT | C1_ECX_TSC_DEADLINE,
       C1_EDX_DE | C1_EDX_PSE | C1_EDX_TSC | C1_EDX_MSR | C1_EDX_PAE | C1_EDX_MCE | C1_EDX_CX8 |
-      C1_EDX_SEP | C1_EDX_MTRR | C1_EDX_PGE | C1_EDX_MCA | C1_EDX_CMOV | C1_EDX_PAT | C1_EDX_PSE36 },
+      C1_EDX_APIC | C1_EDX_SEP | C1_EDX_MTRR | C1_EDX_PGE | C1_EDX_MCA | C1_EDX_CMOV |
+      C1_EDX_PAT | C1_EDX_PSE36 },
+    /* Thermal and power management: only ARAT (the APIC timer does not
+     * stop in deep C-states: there are none). */
+    { 0x6, 0, false, C6_EAX_ARAT, 0, 0, 0 },
     /* Structured extended features, subleaf 0 (EAX: max subleaf 0). */
     { 0x7, 0, true, 0,
       C7_EBX_FSGSBASE | C7_EBX_BMI1 | C7_EBX_SMEP | C7_EBX_BMI2 | C7_EBX_INVPCID | C7_EBX_ADX |
@@ -74,16 +91,59 @@ static const struct cpuid_leaf cpuid_table[] = {
     { 0x80000001, 0, false, 0, 0, CX1_ECX_LAHF | CX1_ECX_ABM | CX1_ECX_PREFETCHW,
       CX1_EDX_SYSCALL | CX1_EDX_NX | CX1_EDX_1GB | CX1_EDX_RDTSCP | CX1_EDX_LM },
     /* Address sizes: 39 physical bits, 48 linear bits. */
+    /* Invariant TSC (EDX[8]): the TSC is virtual time at a constant rate. */
+    { 0x80000007, 0, false, 0, 0, 0, 1u << 8 },
     { 0x80000008, 0, false, 0x00003027, 0, 0, 0 },
 };
 
 static const char brand[48] = "ringscope virtual x86-64 CPU";
 
-/* Fill eax..edx for `leaf`/`subleaf`. Leaves below the maximum that the table
- * does not list are reserved and read as zero; a leaf above the maximum basic
- * or extended leaf returns the highest basic leaf, as Intel processors do
+static uint64_t gcd64(uint64_t a, uint64_t b)
+{
+    while (b) {
+        uint64_t t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+/* Leaves 15h and 16h describe the configured clocks (cpu->tsc_hz,
+ * cpu->cpu_hz), so a guest can calibrate without measuring.
+ * 15h (SDM CPUID, "Time Stamp Counter and Nominal Core Crystal Clock"):
+ * EAX/EBX = the TSC/crystal ratio, reduced; ECX = the crystal in Hz; TSC Hz
+ * = ECX * EBX / EAX exactly (2 GHz: 80/1). A numerator that does not fit 32
+ * bits (a TSC rate above 4.29 GHz with an awkward ratio) is halved with
+ * the denominator until it does: then the ratio is approximate. 16h: EAX base and EBX maximum core MHz (no turbo: equal), ECX bus
+ * MHz. Without clocks (cpuid_query alone) both read 0. */
+static void clock_leaf(uint32_t leaf, uint64_t cpu_hz, uint64_t tsc_hz, uint32_t out[4])
+{
+    if (leaf == 0x15 && tsc_hz) {
+        uint64_t num = tsc_hz, den = CPUID_CRYSTAL_HZ;
+        uint64_t g = gcd64(num, den);
+        num /= g;
+        den /= g;
+        while (num > UINT32_MAX) {      /* keep the ratio within 32 bits */
+            num = (num + 1) / 2;
+            den = (den + 1) / 2;
+        }
+        out[0] = (uint32_t)(den ? den : 1);
+        out[1] = (uint32_t)num;
+        out[2] = CPUID_CRYSTAL_HZ;
+    } else if (leaf == 0x16 && cpu_hz) {
+        uint64_t mhz = cpu_hz / 1000000;
+        out[0] = out[1] = (uint32_t)(mhz > 0xffff ? 0xffff : mhz);
+        out[2] = CPUID_BUS_MHZ;
+    }
+}
+
+/* Fill eax..edx for `leaf`/`subleaf`, with the clock leaves from cpu_hz and
+ * tsc_hz. Leaves below the maximum that the table does not list (2-5,
+ * 8-14h) are reserved and read as zero; a leaf above the maximum basic or
+ * extended leaf returns the highest basic leaf, as Intel processors do
  * (SDM CPUID, "INPUT EAX = 0: Returns CPUID's Highest Value..."). */
-void cpuid_query(uint32_t leaf, uint32_t subleaf, uint32_t out[4])
+static void cpuid_lookup(uint32_t leaf, uint32_t subleaf, uint64_t cpu_hz, uint64_t tsc_hz,
+                         uint32_t out[4])
 {
     uint32_t max_basic = cpuid_table[0].eax, max_ext = 0x80000008;
     if ((leaf < 0x80000000 && leaf > max_basic) || leaf > max_ext ||
@@ -94,6 +154,10 @@ void cpuid_query(uint32_t leaf, uint32_t subleaf, uint32_t out[4])
         return;
     }
     memset(out, 0, 4 * sizeof(uint32_t));
+    if (leaf == 0x15 || leaf == 0x16) {
+        clock_leaf(leaf, cpu_hz, tsc_hz, out);
+        return;
+    }
     for (size_t i = 0; i < sizeof(cpuid_table) / sizeof(cpuid_table[0]); i++) {
         const struct cpuid_leaf *l = &cpuid_table[i];
         if (l->leaf == leaf && (!l->by_subleaf || l->subleaf == subleaf)) {
@@ -106,16 +170,25 @@ void cpuid_query(uint32_t leaf, uint32_t subleaf, uint32_t out[4])
     }
 }
 
+/* The model without a CPU's clocks: leaves 15h and 16h read 0. */
+void cpuid_query(uint32_t leaf, uint32_t subleaf, uint32_t out[4])
+{
+    cpuid_lookup(leaf, subleaf, 0, 0, out);
+}
+
 /* CPUID (0F A2). Intel processors report SYSCALL/SYSRET (80000001h
  * EDX[11]) only when CPUID executes in 64-bit mode, the only mode where
  * they exist on Intel (SDM CPUID: "SYSCALL/SYSRET available in 64-bit
- * mode"); elsewhere the bit reads 0. */
+ * mode"); elsewhere the bit reads 0. With the local APIC globally disabled
+ * (IA32_APIC_BASE[11] = 0) leaf 1 reports no APIC (SDM Vol. 3A 11.4.3). */
 void op_cpuid(struct cpu *cpu, const struct insn *in)
 {
     uint32_t r[4], leaf = (uint32_t)cpu->gpr[R_AX];
-    cpuid_query(leaf, (uint32_t)cpu->gpr[R_CX], r);
+    cpuid_lookup(leaf, (uint32_t)cpu->gpr[R_CX], cpu->cpu_hz, cpu->tsc_hz, r);
     if (leaf == 0x80000001 && cpu->mode != MODE_LONG64)
         r[3] &= ~CX1_EDX_SYSCALL;
+    if (leaf == 1 && !(cpu->msr.apic_base & (1u << 11)))
+        r[3] &= ~C1_EDX_APIC;
     reg_write(cpu, R_AX, 4, r[0]);
     reg_write(cpu, R_BX, 4, r[1]);
     reg_write(cpu, R_CX, 4, r[2]);

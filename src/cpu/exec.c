@@ -116,8 +116,8 @@ static int boundary(struct cpu *cpu)
             /* INTA: the controller hands over the vector and re-asserts
              * INTR (cpu_set_intr) if more requests wait. */
             vector = is->ack(is->ack_ctx);
-            if (vector < 0)
-                return RUN;
+            if (vector < 0)     /* the request went away: a halted CPU stays halted */
+                return cpu->halted ? CPU_STOP_HALT : RUN;
         }
         interrupt_deliver(cpu, (uint8_t)vector, INTR_EXTERNAL, false, 0);
         return DELIVERED;
@@ -217,6 +217,10 @@ enum cpu_stop cpu_run(struct cpu *cpu, uint64_t max_insns)
 
     struct interrupt_state *is = &cpu->intr;
     while (cpu->icount < limit) {
+        /* Virtual time reached a device deadline (machine_run sets it; a
+         * timer armed during this slice may pull it in). */
+        if (unlikely(cpu->cycles >= cpu->cycle_deadline))
+            return CPU_STOP_BUDGET;
         /* One test for everything the fast path must not skip. */
         if (unlikely(intr_watch(cpu) | (cpu->rflags & (F_TF | F_RF)) | (cpu->debug.dr[7] & 0xff) |
                      cpu->halted | cpu->stop_request)) {
@@ -239,6 +243,8 @@ enum cpu_stop cpu_run(struct cpu *cpu, uint64_t max_insns)
         cpu->insn_rip = cpu->rip;
         const struct block *b = blockcache_lookup(cpu);
         uint64_t left = limit - cpu->icount;
+        if (cpu->cycle_deadline - cpu->cycles < left)
+            left = cpu->cycle_deadline - cpu->cycles;   /* one cycle per instruction */
         const struct insn *in = b->insn;
         const struct insn *end = in + (b->count < left ? b->count : left);
         do {

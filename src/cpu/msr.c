@@ -9,7 +9,8 @@
  * CPUID announces (docs/cpu-model.md): TSC, PLATFORM_ID, APIC_BASE,
  * FEATURE_CONTROL, BIOS_SIGN_ID, MTRRs (MTRR = 1), SYSENTER (SEP = 1),
  * MCG_CAP/MCG_STATUS (MCA = 1, zero banks), MISC_ENABLE, PAT (PAT = 1),
- * EFER and the SYSCALL MSRs, FS/GS bases, TSC_AUX (RDTSCP = 1). Any other
+ * TSC_DEADLINE (TSC-deadline timer = 1), EFER and the SYSCALL MSRs, FS/GS
+ * bases, TSC_AUX (RDTSCP = 1). Any other
  * number is #GP(0), as on silicon. docs/system.md lists each rule.
  */
 #include <stddef.h>
@@ -22,6 +23,8 @@ enum msr_slot {
     SLOT_FIELD,     /* a uint64_t inside struct cpu at `offset` */
     SLOT_CONST,     /* no storage: reads return `reset` */
     SLOT_TSC, SLOT_EFER, SLOT_FS_BASE, SLOT_GS_BASE,
+    SLOT_APIC_BASE,     /* a field, and the platform's local APIC follows it (cpu->hooks) */
+    SLOT_TSC_DEADLINE,  /* the local APIC's (cpu->hooks); without one: reads 0, writes ignored */
 };
 
 enum msr_access { RW, RO };    /* RO: WRMSR is #GP(0) */
@@ -66,14 +69,18 @@ static const struct msr_desc msr_table[] = {
     /* Platform ID 52:50 = 0 (microcode selection); read-only. */
     { 0x00000017, "IA32_PLATFORM_ID", SLOT_CONST, 0, RO, CHK_NONE, 0, 0, 0 },
     /* BSP (8, read-only), APIC global enable (11), base (38:12); x2APIC
-     * enable (10) is reserved: x2APIC is not reported. */
-    { 0x0000001b, "IA32_APIC_BASE", F(msr.apic_base), RW, CHK_NONE, 0xfee00900,
-      ~(0x100ull | 0x800 | (PHYS_ADDR_MASK & ~0xfffull)), 0x100 },
+     * enable (10) is reserved: x2APIC is not reported. After a write the
+     * local APIC moves its page, or hides it when bit 11 is clear
+     * (Vol. 3A 11.4.4). */
+    { 0x0000001b, "IA32_APIC_BASE", SLOT_APIC_BASE, (uint32_t)offsetof(struct cpu, msr.apic_base),
+      RW, CHK_NONE, 0xfee00900, ~(0x100ull | 0x800 | (PHYS_ADDR_MASK & ~0xfffull)), 0x100 },
     /* Lock (0) only: VMX, SMX, SGX and LMCE are not reported (Vol. 3C 24.7). */
     { 0x0000003a, "IA32_FEATURE_CONTROL", F(msr.feature_control), RW, CHK_LOCK, 0, ~1ull, 0 },
     /* Microcode signature: revision 1 in 63:32; writes (software writes 0
      * before CPUID, Vol. 3A 10.11.7.1) are accepted and ignored. */
-    { 0x0000008b, "IA32_BIOS_SIGN_ID", SLOT_CONST, 0, RW, CHK_NONE, 0x100000000ull, 0, ~0ull },
+    /* Microcode revision 0x2000065 in EDX: a Skylake-SP revision recent enough that
+     * Linux keeps the TSC-deadline timer enabled (it wants >= 0x02000014). */
+    { 0x0000008b, "IA32_BIOS_SIGN_ID", SLOT_CONST, 0, RW, CHK_NONE, 0x0200006500000000ull, 0, ~0ull },
     /* VCNT = 8, FIX (8), WC (10); no SMRR (Vol. 3A 12.11.2.1). */
     { 0x000000fe, "IA32_MTRRCAP", SLOT_CONST, 0, RO, CHK_NONE, 0x508, 0, 0 },
     /* 15:0 selector, 31:16 unused but read/write, 63:32 writes ignored, read 0. */
@@ -110,6 +117,10 @@ static const struct msr_desc msr_table[] = {
     /* Type (7:0), FE (10), E (11) (Vol. 3A 12.11.2.1). */
     { 0x000002ff, "IA32_MTRR_DEF_TYPE", F(msr.mtrr_def_type), RW, CHK_MTRR_LOW, 0,
       ~0xcffull, 0 },
+    /* CPUID.01H:ECX.TSC_Deadline = 1: the local APIC timer's deadline in
+     * TSC ticks; reads 0 and ignores writes unless the LVT timer is in
+     * TSC-deadline mode, 0 disarms, it reads 0 once met (Vol. 3A 11.5.4.1). */
+    { 0x000006e0, "IA32_TSC_DEADLINE", SLOT_TSC_DEADLINE, 0, RW, CHK_NONE, 0, 0, 0 },
     /* SCE (0), LME (8), LMA (10, read-only: the processor sets it), NXE (11). */
     { 0xc0000080, "IA32_EFER", SLOT_EFER, 0, RW, CHK_EFER, 0, ~0xd01ull, 0 },
     { 0xc0000081, "IA32_STAR", F(msr.star), RW, CHK_NONE, 0, 0, 0 },
@@ -155,7 +166,9 @@ static uint64_t msr_value(struct cpu *cpu, const struct msr_desc *d)
     case SLOT_FS_BASE: return cpu->seg[S_FS].base;
     case SLOT_GS_BASE: return cpu->seg[S_GS].base;
     case SLOT_CONST: return d->reset;
-    default:
+    case SLOT_TSC_DEADLINE:
+        return cpu->hooks.tsc_deadline_read ? cpu->hooks.tsc_deadline_read(cpu->hooks.ctx) : 0;
+    default:        /* SLOT_FIELD, SLOT_APIC_BASE */
         v = *field(cpu, d);
         return (v & ~d->ro) | (d->reset & d->ro);
     }
@@ -170,6 +183,15 @@ static void msr_store(struct cpu *cpu, const struct msr_desc *d, uint64_t value)
     case SLOT_FS_BASE: cpu->seg[S_FS].base = value; break;
     case SLOT_GS_BASE: cpu->seg[S_GS].base = value; break;
     case SLOT_CONST: break;
+    case SLOT_TSC_DEADLINE:
+        if (cpu->hooks.tsc_deadline_write)
+            cpu->hooks.tsc_deadline_write(cpu->hooks.ctx, value);
+        break;
+    case SLOT_APIC_BASE:
+        *field(cpu, d) = value;
+        if (cpu->hooks.apic_base_written)
+            cpu->hooks.apic_base_written(cpu->hooks.ctx, value);
+        break;
     default: *field(cpu, d) = value; break;
     }
 }
@@ -245,7 +267,7 @@ enum msr_result msr_wrmsr(struct cpu *cpu, uint32_t index, uint64_t value)
     default:
         break;
     }
-    if (d->slot == SLOT_FIELD)
+    if (d->slot == SLOT_FIELD || d->slot == SLOT_APIC_BASE)
         value = (value & ~d->ro) | (*field(cpu, d) & d->ro);
     msr_store(cpu, d, value);
     return MSR_OK;

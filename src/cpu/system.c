@@ -170,6 +170,8 @@ void op_mov_to_cr(struct cpu *cpu, const struct insn *in)
         if (v & ~0xfull)
             raise_gp0(cpu);
         cpu->cr8 = v;
+        if (cpu->hooks.tpr_written)     /* the local APIC re-evaluates pending interrupts */
+            cpu->hooks.tpr_written(cpu->hooks.ctx);
         break;
     }
 }

@@ -55,6 +55,12 @@ void timer_arm(struct clock *c, struct timer *t, uint64_t deadline)
         link = &(*link)->next;
     t->next = *link;
     *link = t;
+    /* A timer armed while the CPU runs (e.g. by an OUT to a device) that is
+     * due before the CPU's current deadline ends the CPU's slice there. */
+    if (deadline < c->cpu->cycle_deadline) {
+        c->cpu->cycle_deadline = deadline;
+        c->cpu->stop_block = true;
+    }
 }
 
 uint64_t clock_next_deadline(const struct clock *c)

@@ -154,6 +154,13 @@ void pc_reset(struct machine *m)
         ioapic_reset(pc->ioapic);
     if (pc->lapic && lapic_reset)
         lapic_reset(pc->lapic);
+    for (unsigned i = 0; i < 2; i++)
+        if (pc->com[i])
+            uart_reset(pc->com[i]);
+    if (pc->ata)
+        ata_reset(pc->ata);
+    if (pc->acpi)
+        acpi_reset(pc->acpi);
 }
 
 void pc_destroy(struct machine *m)
@@ -161,6 +168,7 @@ void pc_destroy(struct machine *m)
     struct pc *pc = m->pc;
     if (!pc)
         return;
+    if (pc->acpi) acpi_destroy(pc->acpi);
     if (pc->kbc && kbc_destroy) kbc_destroy(pc->kbc);
     if (pc->debug && debugdev_destroy) debugdev_destroy(pc->debug);
     if (pc->ata && ata_destroy) ata_destroy(pc->ata);

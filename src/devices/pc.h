@@ -27,6 +27,7 @@ struct vga;
 struct ata;
 struct debugdev;
 struct kbc;
+struct acpi;
 
 /* Memory map (docs/platform.md). */
 #define PC_LOW_RAM_END      0x9fc00ull      /* conventional memory below the EBDA */
@@ -55,6 +56,7 @@ struct pc {
     struct ata *ata;
     struct debugdev *debug;
     struct kbc *kbc;
+    struct acpi *acpi;          /* the ACPI PM block (PM1a, PM timer) */
     uint64_t ram_bytes;
 };
 
@@ -108,6 +110,10 @@ void pic_reset(struct pic *p);
 void pit_reset(struct pit *p);
 void lapic_reset(struct lapic *l);
 void ioapic_reset(struct ioapic *io);
+void uart_reset(struct uart *u);
+void ata_reset(struct ata *a);
+void acpi_reset(struct acpi *a);
+void acpi_destroy(struct acpi *a);
 
 /* The memory map a guest is told about (E820 types: 1 RAM, 2 reserved,
  * 3 ACPI reclaimable). Returns the number of entries written. */

@@ -180,10 +180,19 @@ prot16 += [
 # ----------------------------------------------- 64-bit: the CPU model itself
 L = lambda **kw: dict({"rip": 0x1000}, **kw)
 model = [
-    vec("cpuid leaf 0 vendor", "long64", "0fa2", L(rax=0), {"rax": 7, "rbx": 0x756e6547, "rdx": 0x49656e69, "rcx": 0x6c65746e, "rip": 0x1002}),
-    # leaf 1 ECX: CX16 PCID MOVBE POPCNT; EDX: DE PSE TSC MSR PAE MCE CX8 SEP MTRR PGE MCA CMOV PAT
+    # highest basic leaf 16h: the clock leaves 15h/16h
+    vec("cpuid leaf 0 vendor", "long64", "0fa2", L(rax=0), {"rax": 0x16, "rbx": 0x756e6547, "rdx": 0x49656e69, "rcx": 0x6c65746e, "rip": 0x1002}),
+    # leaf 1 ECX: CX16 PCID MOVBE POPCNT TSC-DEADLINE; EDX: DE PSE TSC MSR PAE MCE CX8 APIC SEP MTRR PGE MCA CMOV PAT PSE36
     vec("cpuid leaf 1 signature and features", "long64", "0fa2", L(rax=1, rcx=0xffffffffffffffff),
-        {"rax": 0x50654, "rbx": 0x10800, "rcx": 0xc22000, "rdx": 0x3f9fc, "rip": 0x1002}),
+        {"rax": 0x50654, "rbx": 0x10800, "rcx": 0x1c22000, "rdx": 0x3fbfc, "rip": 0x1002}),
+    # leaf 6 EAX: ARAT (the APIC timer runs in every C-state)
+    vec("cpuid leaf 6 arat", "long64", "0fa2", L(rax=6), {"rax": 4, "rbx": 0, "rcx": 0, "rdx": 0, "rip": 0x1002}),
+    vec("cpuid reserved leaf 0bh reads zero", "long64", "0fa2", L(rax=0xb, rcx=0, rbx=1, rdx=1), {"rax": 0, "rbx": 0, "rcx": 0, "rdx": 0, "rip": 0x1002}),
+    vec("cpuid reserved leaf 14h reads zero", "long64", "0fa2", L(rax=0x14, rcx=0), {"rax": 0, "rbx": 0, "rcx": 0, "rdx": 0, "rip": 0x1002}),
+    # leaf 15h at the default 2 GHz TSC: 25 MHz crystal, ratio 80/1 (TSC = ECX * EBX / EAX)
+    vec("cpuid leaf 15h tsc/crystal ratio", "long64", "0fa2", L(rax=0x15), {"rax": 1, "rbx": 80, "rcx": 25000000, "rdx": 0, "rip": 0x1002}),
+    # leaf 16h at the default 2 GHz core: base 2000 MHz, max 2000 MHz, bus 100 MHz
+    vec("cpuid leaf 16h core and bus mhz", "long64", "0fa2", L(rax=0x16), {"rax": 2000, "rbx": 2000, "rcx": 100, "rdx": 0, "rip": 0x1002}),
     # leaf 7.0 EBX: FSGSBASE BMI1 SMEP BMI2 INVPCID ADX SMAP; ECX: UMIP
     vec("cpuid leaf 7 fsgsbase bmi1 smep bmi2 invpcid adx smap umip", "long64", "0fa2", L(rax=7, rcx=0),
         {"rax": 0, "rbx": 0x180589, "rcx": 4, "rdx": 0, "rip": 0x1002}),
@@ -196,10 +205,10 @@ model = [
         {"rax": 0, "rbx": 0, "rcx": 0x121, "rdx": 0x2c100000, "rip": 0x1002}),
     vec("cpuid 80000008 address sizes", "long64", "0fa2", L(rax=0x80000008), {"rax": 0x3027, "rbx": 0, "rcx": 0, "rdx": 0, "rip": 0x1002}),
     vec("cpuid beyond max returns highest basic leaf", "long64", "0fa2", L(rax=0x1234, rcx=0),
-        {"rax": 0, "rbx": 0x180589, "rcx": 4, "rdx": 0, "rip": 0x1002}),
+        {"rax": 2000, "rbx": 2000, "rcx": 100, "rdx": 0, "rip": 0x1002}),
     vec("cpuid reserved leaf 2 reads zero", "long64", "0fa2", L(rax=2, rbx=1, rcx=1, rdx=1), {"rax": 0, "rbx": 0, "rcx": 0, "rdx": 0, "rip": 0x1002}),
     vec("cpuid clears upper halves", "long64", "0fa2", L(rax=0xffffffff00000000, rbx=0xffffffffffffffff),
-        {"rax": 7, "rbx": 0x756e6547, "rdx": 0x49656e69, "rcx": 0x6c65746e, "rip": 0x1002}),
+        {"rax": 0x16, "rbx": 0x756e6547, "rdx": 0x49656e69, "rcx": 0x6c65746e, "rip": 0x1002}),
     vec("rdtsc at reset is virtual time 0", "long64", "0f31", L(rax=0xffffffffffffffff, rdx=0xffffffffffffffff),
         {"rax": 0, "rdx": 0, "rip": 0x1002}),
     vec("rdtsc with cr4.tsd at cpl3 is #GP", "long64", "0f31", L(), {}, cpl=3, control={"cr4": 0x24},
