@@ -425,11 +425,6 @@ rs_err rs_create_pc(const rs_pc_config *cfg, rs_machine **out, char *err, size_t
     return RS_OK;
 }
 
-/* Device functions are weak while the devices are written in parallel: a
- * device that exists (non-NULL in struct pc) has them linked. */
-#pragma weak uart_receive
-#pragma weak vga_text_dump
-
 rs_err rs_serial_input(rs_machine *m, unsigned port, const uint8_t *data, size_t len)
 {
     if (!m || port > 1 || (!data && len) || !m->m.pc || !m->m.pc->com[port])

@@ -308,8 +308,9 @@ rs_err rs_set_cycle_limit(rs_machine *m, uint64_t cycle);
 /* Queue bytes for a serial port's receiver (port 0 = COM1, 1 = COM2). */
 rs_err rs_serial_input(rs_machine *m, unsigned port, const uint8_t *data, size_t len);
 
-/* After RS_STOP_POWEROFF: the status the guest gave (for isa-debug-exit the
- * value written, so the process exit status QEMU would give is (v << 1) | 1). */
+/* After RS_STOP_POWEROFF: the status the guest gave. For isa-debug-exit it is
+ * the value written (non-negative; the process exit status QEMU would give is
+ * (v << 1) | 1); an orderly ACPI S5 power-off gives -1. */
 rs_err rs_get_exit_status(rs_machine *m, int *status);
 
 /* The 80x25 VGA text screen as 25 lines of 80 characters, each ended by a

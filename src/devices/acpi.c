@@ -14,9 +14,6 @@
 #include "devices/ata.h"
 #include "machine.h"
 
-/* irq.c is written in parallel; until it is linked the SCI goes nowhere. */
-#pragma weak irq_set
-
 #define OEM_ID       "RINGSC"       /* 6 bytes */
 #define OEM_TABLE_ID "RINGSCOP"     /* 8 bytes */
 #define CREATOR_ID   "RSCP"         /* 4 bytes: the tables are built by ringscope itself */
@@ -60,8 +57,7 @@ static void update_sci(struct acpi *a)
     bool level = sts && en;
     if (level != a->sci) {
         a->sci = level;
-        if (irq_set)
-            irq_set(a->m, ACPI_SCI_IRQ, level);
+        irq_set(a->m, ACPI_SCI_IRQ, level);
     }
     if (en && !sts) {
         uint64_t target = (a->tmr_epoch + 1) << 31;
@@ -112,7 +108,7 @@ static void reg_write(struct acpi *a, unsigned reg, uint16_t v, uint16_t mask)
          * Only S5 exists (\_S5 in the DSDT); it is an orderly power-off. */
         unsigned typ = (a->pm1_cnt >> PM1_SLP_TYP_SHIFT) & 7;
         if (typ == ACPI_SLP_TYP_S5) {
-            machine_poweroff(a->m, 0);
+            machine_poweroff(a->m, -1);   /* ACPI S5: negative, unlike any debug-exit value */
         } else if (!a->sleep_reported) {
             a->sleep_reported = true;
             machine_log(a->m, "acpi: sleep type %u requested; only S5 (soft off, type %u) is "

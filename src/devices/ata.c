@@ -17,9 +17,6 @@
 #include "devices/ata_image.h"
 #include "machine.h"
 
-/* irq.c is written in parallel; until it is linked the line goes nowhere. */
-#pragma weak irq_set
-
 /* Status register (ATA/ATAPI-6, "Status register"). DSC (bit 4) is
  * obsolete in ATA-6 but set by every drive when idle, and old drivers wait
  * for it. */
@@ -89,8 +86,7 @@ static void update_line(struct ata *a)
     if (level == a->line)
         return;
     a->line = level;
-    if (irq_set)
-        irq_set(a->m, IRQ_ATA_PRIMARY, level);
+    irq_set(a->m, IRQ_ATA_PRIMARY, level);
 }
 
 static void raise_irq(struct ata *a, struct drive *d)

@@ -64,7 +64,7 @@ static uint32_t debug_exit_in(void *dev, uint16_t port, unsigned size)
 static void debug_exit_out(void *dev, uint16_t port, unsigned size, uint32_t value)
 {
     struct debugdev *d = dev;
-    machine_poweroff(d->m, (int)value);
+    machine_poweroff(d->m, (int)(value & 0x7fffffff));  /* non-negative: ACPI S5 is -1 */
 }
 
 static uint32_t post_in(void *dev, uint16_t port, unsigned size)

@@ -9,34 +9,6 @@
 
 #include "machine.h"
 
-/* Devices are built in parallel files; a constructor that is not linked in
- * yet is a NULL weak reference and the device is simply absent. */
-#pragma weak uart_create
-#pragma weak uart_destroy
-#pragma weak pic_create
-#pragma weak pic_destroy
-#pragma weak pic_reset
-#pragma weak pit_create
-#pragma weak pit_destroy
-#pragma weak pit_reset
-#pragma weak lapic_create
-#pragma weak lapic_destroy
-#pragma weak lapic_reset
-#pragma weak ioapic_create
-#pragma weak ioapic_destroy
-#pragma weak ioapic_reset
-#pragma weak cmos_create
-#pragma weak cmos_destroy
-#pragma weak vga_create
-#pragma weak vga_destroy
-#pragma weak ata_create
-#pragma weak ata_destroy
-#pragma weak debugdev_create
-#pragma weak debugdev_destroy
-#pragma weak kbc_create
-#pragma weak kbc_destroy
-#pragma weak acpi_build
-
 #define MIB (1024ull * 1024)
 #define PCI_HOLE 0xe0000000ull          /* RAM below 4 GiB ends here at most */
 
@@ -113,32 +85,31 @@ int pc_create(struct machine *m, const rs_pc_config *cfg, char *err, size_t errl
         return -1;
 
     /* Interrupt controllers first: the other devices drive their lines. */
-    if (pic_create && !(pc->pic = pic_create(m, err, errlen)))
+    if (!(pc->pic = pic_create(m, err, errlen)))
         return -1;
-    if (ioapic_create && !(pc->ioapic = ioapic_create(m, err, errlen)))
+    if (!(pc->ioapic = ioapic_create(m, err, errlen)))
         return -1;
-    if (lapic_create && !(pc->lapic = lapic_create(m, err, errlen)))
+    if (!(pc->lapic = lapic_create(m, err, errlen)))
         return -1;
-    if (pit_create && !(pc->pit = pit_create(m, err, errlen)))
+    if (!(pc->pit = pit_create(m, err, errlen)))
         return -1;
-    if (cmos_create && !(pc->cmos = cmos_create(m, cfg, err, errlen)))
+    if (!(pc->cmos = cmos_create(m, cfg, err, errlen)))
         return -1;
     static const uint16_t com_base[2] = { 0x3f8, 0x2f8 };
     static const unsigned com_irq[2] = { IRQ_COM1, IRQ_COM2 };
-    for (unsigned i = 0; i < 2 && uart_create; i++)
+    for (unsigned i = 0; i < 2; i++)
         if (!(pc->com[i] = uart_create(m, i, com_base[i], com_irq[i], cfg->serial_out[i],
                                        cfg->serial_ctx[i], err, errlen)))
             return -1;
-    if (vga_create && !(pc->vga = vga_create(m, err, errlen)))
+    if (!(pc->vga = vga_create(m, err, errlen)))
         return -1;
-    if (ata_create && !(pc->ata = ata_create(m, cfg, err, errlen)))
+    if (!(pc->ata = ata_create(m, cfg, err, errlen)))
         return -1;
-    if (debugdev_create &&
-        !(pc->debug = debugdev_create(m, cfg->debugcon_out, cfg->debugcon_ctx, err, errlen)))
+    if (!(pc->debug = debugdev_create(m, cfg->debugcon_out, cfg->debugcon_ctx, err, errlen)))
         return -1;
-    if (kbc_create && !(pc->kbc = kbc_create(m, err, errlen)))
+    if (!(pc->kbc = kbc_create(m, err, errlen)))
         return -1;
-    if (acpi_build && acpi_build(m, err, errlen))
+    if (acpi_build(m, err, errlen))
         return -1;
     return 0;
 }
@@ -146,13 +117,13 @@ int pc_create(struct machine *m, const rs_pc_config *cfg, char *err, size_t errl
 void pc_reset(struct machine *m)
 {
     struct pc *pc = m->pc;
-    if (pc->pic && pic_reset)
+    if (pc->pic)
         pic_reset(pc->pic);
-    if (pc->pit && pit_reset)
+    if (pc->pit)
         pit_reset(pc->pit);
-    if (pc->ioapic && ioapic_reset)
+    if (pc->ioapic)
         ioapic_reset(pc->ioapic);
-    if (pc->lapic && lapic_reset)
+    if (pc->lapic)
         lapic_reset(pc->lapic);
     for (unsigned i = 0; i < 2; i++)
         if (pc->com[i])
@@ -169,17 +140,17 @@ void pc_destroy(struct machine *m)
     if (!pc)
         return;
     if (pc->acpi) acpi_destroy(pc->acpi);
-    if (pc->kbc && kbc_destroy) kbc_destroy(pc->kbc);
-    if (pc->debug && debugdev_destroy) debugdev_destroy(pc->debug);
-    if (pc->ata && ata_destroy) ata_destroy(pc->ata);
-    if (pc->vga && vga_destroy) vga_destroy(pc->vga);
+    if (pc->kbc) kbc_destroy(pc->kbc);
+    if (pc->debug) debugdev_destroy(pc->debug);
+    if (pc->ata) ata_destroy(pc->ata);
+    if (pc->vga) vga_destroy(pc->vga);
     for (unsigned i = 0; i < 2; i++)
-        if (pc->com[i] && uart_destroy) uart_destroy(pc->com[i]);
-    if (pc->cmos && cmos_destroy) cmos_destroy(pc->cmos);
-    if (pc->pit && pit_destroy) pit_destroy(pc->pit);
-    if (pc->lapic && lapic_destroy) lapic_destroy(pc->lapic);
-    if (pc->ioapic && ioapic_destroy) ioapic_destroy(pc->ioapic);
-    if (pc->pic && pic_destroy) pic_destroy(pc->pic);
+        if (pc->com[i]) uart_destroy(pc->com[i]);
+    if (pc->cmos) cmos_destroy(pc->cmos);
+    if (pc->pit) pit_destroy(pc->pit);
+    if (pc->lapic) lapic_destroy(pc->lapic);
+    if (pc->ioapic) ioapic_destroy(pc->ioapic);
+    if (pc->pic) pic_destroy(pc->pic);
     free(pc);
     m->pc = NULL;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "frontend/commands.h"
+#include "frontend/run.h"
 
 #ifndef RINGSCOPE_VERSION
 #define RINGSCOPE_VERSION "0.1.0"
@@ -15,6 +16,7 @@ static void usage(FILE *f)
     fputs("usage: ringscope COMMAND [ARGS]\n"
           "\n"
           "commands:\n"
+          "  run [OPTS] [IMAGE]  boot a guest on the emulated PC (docs/cli.md)\n"
           "  test-insn FILE...   run instruction test vectors (docs/test-vectors.md)\n"
           "  bench               run the interpreter benchmarks and print MIPS\n"
           "  version             print the version\n"
@@ -30,6 +32,8 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *cmd = argv[1];
+    if (!strcmp(cmd, "run"))
+        return cmd_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "test-insn"))
         return cmd_test_insn(argc - 1, argv + 1);
     if (!strcmp(cmd, "bench"))

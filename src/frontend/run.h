@@ -1,0 +1,95 @@
+/*
+ * `ringscope run` (docs/cli.md): the options (run_options.c), the host side
+ * of the guest's console (run_io.c) and the run loop (cmd_run.c).
+ */
+#ifndef RINGSCOPE_RUN_H
+#define RINGSCOPE_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ringscope/ringscope.h"
+
+/* Exit statuses (docs/cli.md). The guest's isa-debug-exit status is odd,
+ * (v << 1) | 1 as QEMU gives it, so ringscope's own are even. */
+enum {
+    RUN_EXIT_POWEROFF = 0,      /* orderly power-off (ACPI S5) */
+    RUN_EXIT_ERROR = 2,         /* usage or host error: one line on stderr */
+    RUN_EXIT_TRIPLE_FAULT = 4,
+    RUN_EXIT_BUDGET = 6,        /* --max-cycles / --max-insns ran out */
+    RUN_EXIT_HALTED = 8,        /* HLT that nothing can ever end */
+    RUN_EXIT_RESET = 10,        /* the guest reset the machine under --no-reboot */
+    RUN_EXIT_SIGNAL = 128,      /* + the signal number (Ctrl-C: 130) */
+};
+
+/* Where a serial port or the debug console goes. */
+enum run_sink_kind { SINK_NONE, SINK_STDIO, SINK_FILE };
+struct run_sink {
+    enum run_sink_kind kind;
+    const char *path;           /* SINK_FILE */
+};
+
+struct run_opts {
+    const char *image;          /* multiboot kernel, or NULL */
+    const char *append, *initrd;
+    uint64_t ram_bytes;
+    const char *disk[2];
+    unsigned ndisks;
+    bool disk_writeback;
+    struct run_sink serial[2], debugcon;
+    const char *input;          /* --input: STRING (escapes undone) or file:PATH */
+    size_t input_len;
+    char *input_buf;            /* the undone STRING, freed by cmd_run */
+    uint64_t max_cycles, max_insns;     /* 0: no limit */
+    const char *flat;
+    unsigned flat_bits;
+    uint64_t flat_load;
+    bool flat_load_set;
+    const char *bios;
+    bool no_firmware;
+    bool rtc_host;
+    uint64_t cpu_hz;
+    bool no_reboot;
+    bool progress;
+    bool event_digest;          /* diagnostic: a digest of the event stream at exit */
+};
+
+/* The command (cmd_run.c); argv[0] is "run". Returns the exit status. */
+int cmd_run(int argc, char **argv);
+
+/* Parse argv (argv[0] is "run"). Returns 0, 1 after --help (printed), or
+ * -1 after printing one line naming the problem. */
+int run_parse_options(int argc, char **argv, struct run_opts *o);
+
+/* ---- run_io.c: outputs, the guest's input, the terminal ---------------- */
+
+struct run_io {
+    FILE *out[3];               /* COM1, COM2, debug console; NULL: discarded */
+    bool owned[3];              /* opened by us (closed at the end) */
+    int stdin_mode;             /* RUN_STDIN_* */
+    bool tty_raw;               /* the terminal's settings must be restored */
+    char *input;                /* --input bytes */
+    size_t input_len;
+};
+enum { RUN_STDIN_OFF, RUN_STDIN_TTY, RUN_STDIN_PIPE };
+
+/* Open the sinks and, if COM1 is on stdio, connect standard input. Returns
+ * 0, or -1 after printing one line. */
+int run_io_open(struct run_io *io, const struct run_opts *o);
+/* rs_output_fn for a FILE *. */
+void run_io_write(void *ctx, const uint8_t *data, size_t len);
+void run_io_flush(struct run_io *io);
+/* Feed whatever standard input has ready to COM1; with `wait_ms` > 0 wait
+ * that long for it. Returns the number of bytes fed, or -1 once standard
+ * input has ended (or was never connected). */
+long run_io_poll_stdin(struct run_io *io, rs_machine *m, int wait_ms);
+/* Flush and close everything and restore the terminal. */
+void run_io_close(struct run_io *io);
+
+/* Parse helpers shared by the option parser (run_options.c). */
+int run_parse_u64(const char *s, uint64_t *out, bool decimal_suffixes);
+int run_parse_size(const char *s, uint64_t *bytes);
+
+#endif
