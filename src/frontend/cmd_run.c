@@ -5,6 +5,7 @@
  * COM1, the budgets and Ctrl-C are checked and --progress reports. The exit
  * status says how the guest ended (run.h, docs/cli.md).
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -421,6 +422,8 @@ static int run_loop(struct run_state *st)
 }
 
 /* Everything after the options: run the machine and clean up. */
+static int dump_vga(rs_machine *m, const char *path);
+
 static int run_main(struct run_state *st)
 {
     const struct run_opts *o = &st->o;
@@ -448,6 +451,8 @@ static int run_main(struct run_state *st)
         rc = run_loop(st);
         if (o->progress)
             progress(st, true);
+        if (o->vga_dump && dump_vga(st->m, o->vga_dump) && rc != RUN_EXIT_ERROR)
+            rc = RUN_EXIT_ERROR;
         if (o->event_digest) {
             uint64_t insns, cycles;
             totals(st, &insns, &cycles);
@@ -460,6 +465,25 @@ static int run_main(struct run_state *st)
     rs_destroy(st->m);
     run_io_close(&st->io);
     return rc;
+}
+
+/* --vga-dump: the text screen as 25 lines of 80 characters. */
+static int dump_vga(rs_machine *m, const char *path)
+{
+    char screen[25 * 81 + 1];
+    if (rs_vga_text(m, screen, sizeof(screen)) != RS_OK) {
+        fprintf(stderr, "ringscope: --vga-dump: this machine has no VGA text screen\n");
+        return -1;
+    }
+    FILE *f = strcmp(path, "-") ? fopen(path, "w") : stdout;
+    if (!f) {
+        fprintf(stderr, "ringscope: --vga-dump: cannot write '%s': %s\n", path, strerror(errno));
+        return -1;
+    }
+    fputs(screen, f);
+    if (f != stdout)
+        fclose(f);
+    return 0;
 }
 
 int cmd_run(int argc, char **argv)

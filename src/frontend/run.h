@@ -54,6 +54,7 @@ struct run_opts {
     bool no_reboot;
     bool progress;
     bool event_digest;          /* diagnostic: a digest of the event stream at exit */
+    const char *vga_dump;       /* --vga-dump PATH ("-": stdout): the text screen at exit */
 };
 
 /* The command (cmd_run.c); argv[0] is "run". Returns the exit status. */

@@ -18,7 +18,7 @@
 enum opt_id {
     O_MEMORY, O_APPEND, O_INITRD, O_DISK, O_HDA, O_HDB, O_DISK_WRITEBACK, O_SERIAL, O_SERIAL2,
     O_DEBUGCON, O_INPUT, O_MAX_CYCLES, O_MAX_INSNS, O_FLAT, O_MODE, O_LOAD, O_BIOS,
-    O_NO_FIRMWARE, O_KERNEL, O_RTC, O_CPU_HZ, O_NO_REBOOT, O_PROGRESS, O_EVENT_DIGEST,
+    O_NO_FIRMWARE, O_KERNEL, O_RTC, O_CPU_HZ, O_NO_REBOOT, O_PROGRESS, O_EVENT_DIGEST, O_VGA_DUMP,
     O_STATS, O_TRACE, O_TRACE_FORMAT, O_DEBUG, O_HELP,
 };
 
@@ -37,7 +37,8 @@ static const struct opt {
     { "bios", O_BIOS, true }, { "no-firmware", O_NO_FIRMWARE, false },
     { "kernel", O_KERNEL, true }, { "rtc", O_RTC, true }, { "cpu-hz", O_CPU_HZ, true },
     { "no-reboot", O_NO_REBOOT, false }, { "progress", O_PROGRESS, false },
-    { "event-digest", O_EVENT_DIGEST, false }, { "stats", O_STATS, false },
+    { "event-digest", O_EVENT_DIGEST, false }, { "vga-dump", O_VGA_DUMP, true },
+    { "stats", O_STATS, false },
     { "trace", O_TRACE, true }, { "trace-format", O_TRACE_FORMAT, true },
     { "debug", O_DEBUG, false }, { "help", O_HELP, false }, { "h", O_HELP, false },
 };
@@ -67,6 +68,7 @@ static const char usage_text[] =
     "  --cpu-hz N                 virtual core clock (default 2G)\n"
     "  --no-reboot                a guest reset ends the run (exit 10)\n"
     "  --progress                 a status line on stderr about every second\n"
+    "  --vga-dump PATH            write the 80x25 VGA text screen to PATH (- = stdout) at the end\n"
     "  --event-digest             print a digest of the transition events at exit\n"
     "  --stats, --trace FILE, --trace-format F, --debug   not yet available\n"
     "\n"
@@ -294,6 +296,7 @@ static int apply(const struct opt *op, const char *v, struct run_opts *o)
     case O_NO_REBOOT: o->no_reboot = true; return 0;
     case O_PROGRESS: o->progress = true; return 0;
     case O_EVENT_DIGEST: o->event_digest = true; return 0;
+    case O_VGA_DUMP: o->vga_dump = v; return 0;
     case O_STATS: return not_yet("stats", "timing");
     case O_TRACE: return not_yet("trace", "timing");
     case O_TRACE_FORMAT: return not_yet("trace-format", "timing");
