@@ -87,32 +87,34 @@ void irq_nmi(struct machine *m)
     m->cpu.stop_block = true;
 }
 
-void irq_set(struct machine *m, unsigned irq, bool level)
+/* Drive ISA line `irq` to `level` on both controllers; `init` sets the
+ * PIC's idea of the line without producing an edge (a device's initial state). */
+static void drive_line(struct machine *m, unsigned irq, bool level, bool init)
 {
     struct pc *pc = m->pc;
     if (!pc || irq >= 16)
         return;
     if (irq == IRQ_CASCADE)
         irq = 9;
-    if (pc->pic)
-        pic_set_irq(pc->pic, irq, level);
+    if (pc->pic) {
+        if (init)
+            pic_init_line(pc->pic, irq, level);
+        else
+            pic_set_irq(pc->pic, irq, level);
+    }
     if (pc->ioapic)
         ioapic_set_pin(pc->ioapic, isa_gsi(irq), level);
     irq_update(m);
 }
 
+void irq_set(struct machine *m, unsigned irq, bool level)
+{
+    drive_line(m, irq, level, false);
+}
+
 void irq_init_line(struct machine *m, unsigned irq, bool level)
 {
-    struct pc *pc = m->pc;
-    if (!pc || irq >= 16)
-        return;
-    if (irq == IRQ_CASCADE)
-        irq = 9;
-    if (pc->pic)
-        pic_init_line(pc->pic, irq, level);
-    if (pc->ioapic)
-        ioapic_set_pin(pc->ioapic, isa_gsi(irq), level);
-    irq_update(m);
+    drive_line(m, irq, level, true);
 }
 
 /* A pulse: an edge for the PIC that stays latched until INTA, and a

@@ -26,15 +26,7 @@ Run it to regenerate tests/vectors/{real,prot32,long64}/desctable.jsonl:
 
     python3 tests/vectors/handwritten/make_desctable_vectors.py
 """
-from vectorlib import seg, vec, write
-
-
-def GP(code):
-    return {"vector": 13, "error_code": code}
-
-
-def NP(code):
-    return {"vector": 11, "error_code": code}
+from vectorlib import GP, NP, seg, vec, write
 
 
 UD = {"vector": 6}

@@ -24,23 +24,7 @@ Run it to regenerate tests/vectors/{real,prot32,long64}/far.jsonl:
 
     python3 tests/vectors/handwritten/make_far_vectors.py
 """
-from vectorlib import seg, vec, write
-
-
-def GP(code):
-    return {"vector": 13, "error_code": code}
-
-
-def NP(code):
-    return {"vector": 11, "error_code": code}
-
-
-def SS(code):
-    return {"vector": 12, "error_code": code}
-
-
-def TS(code):
-    return {"vector": 10, "error_code": code}
+from vectorlib import GP, NP, SS, TS, seg, vec, write
 
 
 GDT_BASE = 0x8000

@@ -31,23 +31,7 @@ Run it to regenerate tests/vectors/{real,prot32,long64}/interrupts.jsonl:
 
     python3 tests/vectors/handwritten/make_interrupt_vectors.py
 """
-from vectorlib import seg, vec, write
-
-
-def GP(code):
-    return {"vector": 13, "error_code": code}
-
-
-def NP(code):
-    return {"vector": 11, "error_code": code}
-
-
-def SS(code):
-    return {"vector": 12, "error_code": code}
-
-
-def TS(code):
-    return {"vector": 10, "error_code": code}
+from vectorlib import GP, NP, SS, TS, seg, vec, write
 
 
 def zeros(n):

@@ -33,9 +33,8 @@ tests/vectors/{real,prot32,long64}/io.jsonl:
 
     python3 tests/vectors/handwritten/make_io_vectors.py
 """
-from vectorlib import seg, vec, write
+from vectorlib import GP0, seg, vec, write
 
-GP0 = {"vector": 13, "error_code": 0}
 
 TSS_BASE = 0x5000
 # Bitmap bytes 0..7Fh; FFh unless listed.

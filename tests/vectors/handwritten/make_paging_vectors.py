@@ -32,7 +32,7 @@ Run it to regenerate tests/vectors/{long64,prot32,real}/paging.jsonl:
 
     python3 tests/vectors/handwritten/make_paging_vectors.py
 """
-from vectorlib import seg, vec, write
+from vectorlib import GP0, PF, seg, vec, write
 
 
 def le64(v):
@@ -43,11 +43,6 @@ def le32(v):
     return v.to_bytes(4, "little").hex()
 
 
-def PF(code):
-    return {"vector": 14, "error_code": code}
-
-
-GP0 = {"vector": 13, "error_code": 0}
 UD = {"vector": 6}
 
 

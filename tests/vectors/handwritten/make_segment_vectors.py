@@ -18,19 +18,7 @@ tests/vectors/{real,prot32,long64}/segload.jsonl:
 
     python3 tests/vectors/handwritten/make_segment_vectors.py
 """
-from vectorlib import h, seg, vec, write
-
-
-def GP(code):
-    return {"vector": 13, "error_code": code}
-
-
-def NP(code):
-    return {"vector": 11, "error_code": code}
-
-
-def SS(code):
-    return {"vector": 12, "error_code": code}
+from vectorlib import GP, NP, SS, h, seg, vec, write
 
 
 UD = {"vector": 6}

@@ -29,10 +29,9 @@ tests/vectors/{real,prot32,long64}/syscall.jsonl:
 
     python3 tests/vectors/handwritten/make_syscall_vectors.py
 """
-from vectorlib import h, seg, vec, write
+from vectorlib import GP0, h, seg, vec, write
 
 UD = {"vector": 6}
-GP0 = {"vector": 13, "error_code": 0}
 
 # Linux-like MSRs: STAR = (USER32_CS 23h << 48) | (KERNEL_CS 10h << 32).
 STAR = 0xc0000081

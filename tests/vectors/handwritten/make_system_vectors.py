@@ -31,10 +31,9 @@ Run it to regenerate tests/vectors/{real,prot32,long64}/system.jsonl:
 
     python3 tests/vectors/handwritten/make_system_vectors.py
 """
-from vectorlib import h, seg, vec, write
+from vectorlib import GP0, h, seg, vec, write
 
 UD = {"vector": 6}
-GP0 = {"vector": 13, "error_code": 0}
 
 
 def V(name, mode, code, regs, final, msrs=None, fcontrol=None, fmsrs=None, **kw):

@@ -49,6 +49,30 @@ def vec(name, mode, code, regs, final, ram=None, fram=None, sregs=None, fsregs=N
     return v
 
 
+def GP(code):
+    """#GP with an error code (SDM Vol. 3A, 6.13)."""
+    return {"vector": 13, "error_code": code}
+
+
+def NP(code):
+    return {"vector": 11, "error_code": code}
+
+
+def SS(code):
+    return {"vector": 12, "error_code": code}
+
+
+def TS(code):
+    return {"vector": 10, "error_code": code}
+
+
+def PF(code):
+    return {"vector": 14, "error_code": code}
+
+
+GP0 = GP(0)
+
+
 def seg(sel, base, limit, attr):
     """A segment register given with its exact hidden cache."""
     return {"sel": h(sel), "base": h(base), "limit": h(limit), "attr": h(attr)}
