@@ -428,9 +428,34 @@ static int run_main(struct run_state *st)
 {
     const struct run_opts *o = &st->o;
     if (!o->image && !o->flat && !o->bios) {
-        fprintf(stderr, "ringscope: no IMAGE given, and the bundled guest does not exist yet "
-                "(try 'ringscope run KERNEL')\n");
-        return RUN_EXIT_ERROR;
+        /* No IMAGE: the bundled guest (src/guest, docs/guest.md), looked up next to
+         * this binary first, then where the build wrote it. */
+        static char guest[4200];
+        char self[4096];
+        ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+        struct stat sb;
+        guest[0] = 0;
+        if (n > 0) {
+            self[n] = 0;
+            char *slash = strrchr(self, '/');
+            if (slash && (size_t)(slash - self) + 32 < sizeof(guest)) {
+                *slash = 0;
+                snprintf(guest, sizeof(guest), "%.4096s/ringscope-guest.elf", self);
+                if (stat(guest, &sb) || !S_ISREG(sb.st_mode))
+                    guest[0] = 0;
+            }
+        }
+#ifdef RINGSCOPE_GUEST_PATH
+        if (!guest[0] && !stat(RINGSCOPE_GUEST_PATH, &sb) && S_ISREG(sb.st_mode))
+            snprintf(guest, sizeof(guest), "%s", RINGSCOPE_GUEST_PATH);
+#endif
+        if (!guest[0]) {
+            fprintf(stderr, "ringscope: no IMAGE given, and the bundled guest "
+                    "(ringscope-guest.elf) was not found next to ringscope or where it was "
+                    "built (try 'ringscope run KERNEL')\n");
+            return RUN_EXIT_ERROR;
+        }
+        st->o.image = guest;
     }
     if (check_disks(o) || run_io_open(&st->io, o)) {
         run_io_close(&st->io);

@@ -323,8 +323,8 @@ static int check(struct run_opts *o)
         return bad("--flat '%s' needs --mode 16, 32 or 64", o->flat);
     if (!o->flat && (o->flat_bits || o->flat_load_set))
         return bad("--mode and --load apply to a --flat binary");
-    if (!o->image && (o->append || o->initrd))
-        return bad("--append and --initrd apply to a multiboot kernel IMAGE");
+    if (!o->image && (o->flat || o->bios) && (o->append || o->initrd))
+        return bad("--append and --initrd apply to a multiboot kernel IMAGE (or the bundled guest)");
     if (o->bios && o->no_firmware)
         return bad("--bios '%s' and --no-firmware exclude each other", o->bios);
     if (o->flat && o->bios)

@@ -51,7 +51,6 @@ error "/nonexistent/kernel.elf" /nonexistent/kernel.elf
 error "notes.txt: not an ELF file and no multiboot header" notes.txt
 error "without a multiboot header" "$built/flat64.elf"
 error "adir" adir
-error "no IMAGE given"
 # Bad option values and combinations.
 error "-m" -m 3X "$built/mb-elf32.elf"
 error "-m" -m 1M "$built/mb-elf32.elf"
