@@ -456,3 +456,14 @@ rs_err rs_set_cycle_limit(rs_machine *m, uint64_t cycle)
     m->m.cycle_limit = cycle;
     return RS_OK;
 }
+
+rs_err rs_get_tlb_stats(rs_machine *m, rs_tlb_stats *out)
+{
+    if (!m || !out)
+        return RS_ERR_ARG;
+    struct mmu_stats ms;
+    mmu_stats(cpu_of(m), &ms);
+    *out = (rs_tlb_stats){ ms.tlb_hits, ms.tlb_misses, ms.walks, ms.full_flushes,
+                           ms.pcid_flushes, ms.avoidable_flushes };
+    return RS_OK;
+}

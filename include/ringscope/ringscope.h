@@ -150,6 +150,13 @@ rs_err rs_last_exception(rs_machine *m, rs_exception *out);
 /* Total instructions retired and cycles elapsed since creation. */
 rs_err rs_counters(rs_machine *m, uint64_t *insns, uint64_t *cycles);
 
+/* Counters of the TLB and the page walker (docs/paging.md): hits found on the
+ * slow path (inline hits are not counted), misses, page walks, and flushes. */
+typedef struct rs_tlb_stats {
+    uint64_t slow_hits, misses, walks, full_flushes, pcid_flushes, avoidable_flushes;
+} rs_tlb_stats;
+rs_err rs_get_tlb_stats(rs_machine *m, rs_tlb_stats *out);
+
 /* Statistics of the decoded-instruction cache, for tests and benchmarks:
  * blocks decoded, and blocks invalidated because their bytes were written. */
 rs_err rs_decode_stats(rs_machine *m, uint64_t *decoded, uint64_t *invalidated);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "frontend/commands.h"
+#include "frontend/stats.h"
 #include "frontend/run.h"
 
 #define SLICE_STEPS 1000000u
@@ -27,6 +28,7 @@ struct run_state {
     rs_machine *m;
     uint64_t base_insns, base_cycles;   /* counted by machines before a reboot */
     uint64_t digest, events;            /* --event-digest: FNV-1a 64 of the stream */
+    struct run_stats stats;             /* --stats, --stats-json */
     double started;                     /* host time at power-on */
     double progress_at;
     uint64_t progress_insns;
@@ -175,6 +177,8 @@ static int build_machine(struct run_state *st, bool first)
     }
     if (o->event_digest)
         rs_subscribe(st->m, on_event, st);
+    if (o->stats || o->stats_json)
+        stats_attach(&st->stats, st->m);
     if (first && st->io.input_len &&
         rs_serial_input(st->m, 0, (const uint8_t *)st->io.input, st->io.input_len) != RS_OK)
         fprintf(stderr, "ringscope: this machine has no COM1 receiver; the input is dropped\n");
@@ -330,6 +334,8 @@ static int reboot(struct run_state *st)
     rs_counters(st->m, &i, &c);
     st->base_insns += i;
     st->base_cycles += c;
+    if (st->m && (st->o.stats || st->o.stats_json))
+        stats_detach(&st->stats, st->m);
     rs_destroy(st->m);
     st->m = NULL;
     return build_machine(st, false);
@@ -485,6 +491,25 @@ static int run_main(struct run_state *st)
                     "instructions, %llu cycles\n", (unsigned long long)st->digest,
                     (unsigned long long)st->events, (unsigned long long)insns,
                     (unsigned long long)cycles);
+        }
+    }
+    if (st->m && (o->stats || o->stats_json)) {
+        uint64_t insns, cycles;
+        totals(st, &insns, &cycles);
+        stats_detach(&st->stats, st->m);
+        double secs = host_seconds() - st->started;
+        uint64_t hz = o->cpu_hz ? o->cpu_hz : 2000000000ull;
+        if (o->stats)
+            stats_print(&st->stats, stderr, insns, cycles, hz, secs);
+        if (o->stats_json) {
+            FILE *f = strcmp(o->stats_json, "-") ? fopen(o->stats_json, "w") : stdout;
+            if (!f || stats_write_json(&st->stats, f, insns, cycles, hz, secs)) {
+                fprintf(stderr, "ringscope: --stats-json: cannot write '%s': %s\n", o->stats_json,
+                        strerror(errno));
+                rc = RUN_EXIT_ERROR;
+            }
+            if (f && f != stdout)
+                fclose(f);
         }
     }
     rs_destroy(st->m);

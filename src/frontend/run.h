@@ -55,6 +55,8 @@ struct run_opts {
     bool progress;
     bool event_digest;          /* diagnostic: a digest of the event stream at exit */
     const char *vga_dump;       /* --vga-dump PATH ("-": stdout): the text screen at exit */
+    bool stats;                 /* --stats: the report on stderr at exit */
+    const char *stats_json;     /* --stats-json FILE */
 };
 
 /* The command (cmd_run.c); argv[0] is "run". Returns the exit status. */

@@ -19,7 +19,7 @@ enum opt_id {
     O_MEMORY, O_APPEND, O_INITRD, O_DISK, O_HDA, O_HDB, O_DISK_WRITEBACK, O_SERIAL, O_SERIAL2,
     O_DEBUGCON, O_INPUT, O_MAX_CYCLES, O_MAX_INSNS, O_FLAT, O_MODE, O_LOAD, O_BIOS,
     O_NO_FIRMWARE, O_KERNEL, O_RTC, O_CPU_HZ, O_NO_REBOOT, O_PROGRESS, O_EVENT_DIGEST, O_VGA_DUMP,
-    O_STATS, O_TRACE, O_TRACE_FORMAT, O_DEBUG, O_HELP,
+    O_STATS, O_STATS_JSON, O_TRACE, O_TRACE_FORMAT, O_DEBUG, O_HELP,
 };
 
 static const struct opt {
@@ -38,7 +38,7 @@ static const struct opt {
     { "kernel", O_KERNEL, true }, { "rtc", O_RTC, true }, { "cpu-hz", O_CPU_HZ, true },
     { "no-reboot", O_NO_REBOOT, false }, { "progress", O_PROGRESS, false },
     { "event-digest", O_EVENT_DIGEST, false }, { "vga-dump", O_VGA_DUMP, true },
-    { "stats", O_STATS, false },
+    { "stats", O_STATS, false }, { "stats-json", O_STATS_JSON, true },
     { "trace", O_TRACE, true }, { "trace-format", O_TRACE_FORMAT, true },
     { "debug", O_DEBUG, false }, { "help", O_HELP, false }, { "h", O_HELP, false },
 };
@@ -70,7 +70,9 @@ static const char usage_text[] =
     "  --progress                 a status line on stderr about every second\n"
     "  --vga-dump PATH            write the 80x25 VGA text screen to PATH (- = stdout) at the end\n"
     "  --event-digest             print a digest of the transition events at exit\n"
-    "  --stats, --trace FILE, --trace-format F, --debug   not yet available\n"
+    "  --stats                    at exit, where the cycles went (CPL, mode, CR3, transitions, TLB)\n"
+    "  --stats-json FILE          the same as JSON\n"
+    "  --trace FILE, --trace-format F, --debug   not yet available\n"
     "\n"
     "Exit status: the guest's isa-debug-exit status (v << 1) | 1; 0 after an ACPI\n"
     "power-off; 2 usage or host error; 4 triple fault; 6 budget exhausted; 8 halted\n"
@@ -297,7 +299,8 @@ static int apply(const struct opt *op, const char *v, struct run_opts *o)
     case O_PROGRESS: o->progress = true; return 0;
     case O_EVENT_DIGEST: o->event_digest = true; return 0;
     case O_VGA_DUMP: o->vga_dump = v; return 0;
-    case O_STATS: return not_yet("stats", "timing");
+    case O_STATS: o->stats = true; return 0;
+    case O_STATS_JSON: o->stats_json = v; return 0;
     case O_TRACE: return not_yet("trace", "timing");
     case O_TRACE_FORMAT: return not_yet("trace-format", "timing");
     case O_DEBUG: return not_yet("debug", "debug window");

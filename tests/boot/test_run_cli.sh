@@ -72,7 +72,6 @@ error "/nonexistent/in" --input file:/nonexistent/in "$built/mb-elf32.elf"
 error "256 KiB" --bios small.bin "$built/mb-elf32.elf"
 error "/nonexistent/fw.bin" --bios /nonexistent/fw.bin "$built/mb-elf32.elf"
 # Options of later milestones say so.
-error "not yet available" --stats "$built/mb-elf32.elf"
 error "not yet available" --trace t.json "$built/mb-elf32.elf"
 error "not yet available" --debug "$built/mb-elf32.elf"
 
