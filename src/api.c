@@ -467,3 +467,31 @@ rs_err rs_get_tlb_stats(rs_machine *m, rs_tlb_stats *out)
                            ms.pcid_flushes, ms.avoidable_flushes };
     return RS_OK;
 }
+
+const char *rs_mode_name(rs_mode mode)
+{
+    static const char *const names[RS_MODE_COUNT] = {
+        "real", "prot16", "prot32", "compat16", "compat32", "long64",
+    };
+    return (unsigned)mode < RS_MODE_COUNT ? names[mode] : "?";
+}
+
+const char *rs_event_kind_name(rs_event_kind kind)
+{
+    static const char *const names[RS_EV_KIND_COUNT] = {
+        "syscall", "sysret", "sysenter", "sysexit", "soft_int", "exception", "irq", "nmi",
+        "iret", "far_call", "far_jmp", "far_ret", "cr3_write", "mode_switch", "triple_fault",
+    };
+    return (unsigned)kind < RS_EV_KIND_COUNT ? names[kind] : "?";
+}
+
+rs_err rs_get_clock(rs_machine *m, uint64_t *cpu_hz, uint64_t *tsc_hz)
+{
+    if (!m)
+        return RS_ERR_ARG;
+    if (cpu_hz)
+        *cpu_hz = cpu_of(m)->cpu_hz;
+    if (tsc_hz)
+        *tsc_hz = cpu_of(m)->tsc_hz;
+    return RS_OK;
+}

@@ -185,6 +185,10 @@ rs_err rs_set_mode(rs_machine *m, rs_mode mode, unsigned cpl);
 /* The current operating mode. */
 rs_err rs_get_mode(rs_machine *m, rs_mode *out);
 
+/* The name of `mode` as the vector format spells it ("real", "prot16",
+ * "prot32", "compat16", "compat32", "long64"), or "?". Never NULL. */
+const char *rs_mode_name(rs_mode mode);
+
 /* ---- Transition events -------------------------------------------------- */
 
 /* Kinds of privilege and mode transitions the CPU reports. */
@@ -232,6 +236,10 @@ typedef struct rs_event {
     uint8_t stack_index;        /* n of RSPn/ISTn */
     uint64_t cycles;            /* cycles charged (0 until the timing model) */
 } rs_event;
+
+/* The lower-case name of an event kind ("syscall", "soft_int", "cr3_write",
+ * ...), or "?". Never NULL. */
+const char *rs_event_kind_name(rs_event_kind kind);
 
 /* Called for every event, synchronously, on the emulation thread. */
 typedef void (*rs_event_fn)(void *ctx, const rs_event *ev);
@@ -307,6 +315,9 @@ typedef struct rs_pc_config {
  * On failure *out is NULL and `err` (if not NULL) receives one line for a
  * person (e.g. an unreadable disk image). */
 rs_err rs_create_pc(const rs_pc_config *cfg, rs_machine **out, char *err, size_t errlen);
+
+/* The virtual core clock and TSC rate, in Hz (either pointer may be NULL). */
+rs_err rs_get_clock(rs_machine *m, uint64_t *cpu_hz, uint64_t *tsc_hz);
 
 /* Make rs_run() stop (RS_STOP_BUDGET) once virtual time reaches `cycle`
  * (0 removes the limit). */

@@ -189,10 +189,17 @@ static int build_machine(struct run_state *st, bool first)
 
 static const char *mode_name(rs_machine *m)
 {
-    static const char *names[] = { "real", "prot16", "prot32", "compat16", "compat32", "long64" };
     rs_mode mode = RS_MODE_REAL;
     rs_get_mode(m, &mode);
-    return (unsigned)mode < RS_MODE_COUNT ? names[mode] : "?";
+    return rs_mode_name(mode);
+}
+
+/* The virtual core clock of the running machine. */
+static uint64_t core_hz(rs_machine *m)
+{
+    uint64_t hz = 0;
+    rs_get_clock(m, &hz, NULL);
+    return hz ? hz : 1;
 }
 
 static unsigned current_cpl(rs_machine *m)
@@ -230,7 +237,7 @@ static void progress(struct run_state *st, bool force)
     uint64_t insns, cycles;
     totals(st, &insns, &cycles);
     double mips = (double)(insns - st->progress_insns) / (now - st->progress_at) / 1e6;
-    uint64_t hz = st->o.cpu_hz ? st->o.cpu_hz : 2000000000ull;
+    uint64_t hz = core_hz(st->m);
     fprintf(stderr, "ringscope: %llu cycles (%.3f s virtual), %llu instructions, %.1f MIPS, %s, "
             "CPL %u\n", (unsigned long long)cycles, (double)cycles / (double)hz,
             (unsigned long long)insns, mips, mode_name(st->m), current_cpl(st->m));
@@ -293,7 +300,7 @@ static int budget_left(struct run_state *st, uint64_t *slice)
     if (o->max_cycles)
         limit = o->max_cycles - st->base_cycles;
     if (st->io.stdin_mode == RUN_STDIN_TTY) {
-        uint64_t step = (o->cpu_hz ? o->cpu_hz : 2000000000ull) / PACE_SLICES_PER_SECOND;
+        uint64_t step = core_hz(st->m) / PACE_SLICES_PER_SECOND;
         if (!limit || mine + step < limit)
             limit = mine + step;
     }
@@ -320,7 +327,7 @@ static void pace(struct run_state *st)
         return;
     uint64_t insns, cycles;
     totals(st, &insns, &cycles);
-    double hz = (double)(st->o.cpu_hz ? st->o.cpu_hz : 2000000000ull);
+    double hz = (double)core_hz(st->m);
     double ahead = (double)cycles / hz - (host_seconds() - st->started);
     if (ahead > 0.001)
         wait_host(st, ahead > 0.1 ? 100 : (int)(ahead * 1000));
@@ -496,9 +503,9 @@ static int run_main(struct run_state *st)
     if (st->m && (o->stats || o->stats_json)) {
         uint64_t insns, cycles;
         totals(st, &insns, &cycles);
+        uint64_t hz = core_hz(st->m);
         stats_detach(&st->stats, st->m);
         double secs = host_seconds() - st->started;
-        uint64_t hz = o->cpu_hz ? o->cpu_hz : 2000000000ull;
         if (o->stats)
             stats_print(&st->stats, stderr, insns, cycles, hz, secs);
         if (o->stats_json) {

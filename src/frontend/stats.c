@@ -6,15 +6,6 @@
 #include <jansson.h>
 #include <string.h>
 
-static const char *const kind_names[RS_EV_KIND_COUNT] = {
-    "syscall", "sysret", "sysenter", "sysexit", "soft_int", "exception", "irq", "nmi",
-    "iret", "far_call", "far_jmp", "far_ret", "cr3_write", "mode_switch", "triple_fault",
-};
-
-static const char *const mode_names[RS_MODE_COUNT] = {
-    "real", "prot16", "prot32", "compat16", "compat32", "long64",
-};
-
 /* Charge [last_cycle, now) to the current CPL, mode and address space. */
 static void close_interval(struct run_stats *s, uint64_t now)
 {
@@ -107,14 +98,14 @@ void stats_print(const struct run_stats *s, FILE *f, uint64_t insns, uint64_t cy
     fprintf(f, "\n  cycles by mode:");
     for (unsigned i = 0; i < RS_MODE_COUNT; i++)
         if (s->cycles_mode[i])
-            fprintf(f, "  %s %llu (%.1f%%)", mode_names[i], (unsigned long long)s->cycles_mode[i],
+            fprintf(f, "  %s %llu (%.1f%%)", rs_mode_name((rs_mode)i), (unsigned long long)s->cycles_mode[i],
                     pct(s->cycles_mode[i], cycles));
     fprintf(f, "\n  transitions (%llu events; cycles charged come with the timing model):\n",
             (unsigned long long)s->events);
     for (unsigned k = 0; k < RS_EV_KIND_COUNT; k++) {
         if (!s->kind[k].count)
             continue;
-        fprintf(f, "    %-12s %10llu  total %llu  mean %.1f  min %llu  max %llu\n", kind_names[k],
+        fprintf(f, "    %-12s %10llu  total %llu  mean %.1f  min %llu  max %llu\n", rs_event_kind_name((rs_event_kind)k),
                 (unsigned long long)s->kind[k].count, (unsigned long long)s->kind[k].total,
                 (double)s->kind[k].total / (double)s->kind[k].count,
                 (unsigned long long)s->kind[k].min, (unsigned long long)s->kind[k].max);
@@ -148,11 +139,11 @@ int stats_write_json(const struct run_stats *s, FILE *f, uint64_t insns, uint64_
         json_object_set_new(cpl, key, json_integer((json_int_t)s->cycles_cpl[c]));
     }
     for (unsigned i = 0; i < RS_MODE_COUNT; i++)
-        json_object_set_new(mode, mode_names[i], json_integer((json_int_t)s->cycles_mode[i]));
+        json_object_set_new(mode, rs_mode_name((rs_mode)i), json_integer((json_int_t)s->cycles_mode[i]));
     for (unsigned k = 0; k < RS_EV_KIND_COUNT; k++) {
         if (!s->kind[k].count)
             continue;
-        json_object_set_new(kinds, kind_names[k],
+        json_object_set_new(kinds, rs_event_kind_name((rs_event_kind)k),
                             json_pack("{s:I,s:I,s:I,s:I}", "count", (json_int_t)s->kind[k].count,
                                       "total", (json_int_t)s->kind[k].total,
                                       "min", (json_int_t)s->kind[k].min,

@@ -35,10 +35,6 @@ static const struct { const char *name; uint64_t bit; } flag_names[] = {
 };
 #define NUM_FLAGS (sizeof(flag_names) / sizeof(flag_names[0]))
 
-static const char *const mode_names[RS_MODE_COUNT] = {
-    "real", "prot16", "prot32", "compat16", "compat32", "long64",
-};
-
 static const char *const exception_names[32] = {
     "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "vector 9", "#TS",
     "#NP", "#SS", "#GP", "#PF", "vector 15", "#MF", "#AC", "#MC", "#XM",
@@ -431,7 +427,7 @@ enum vector_result vector_run(json_t *v, struct strbuf *diff)
     }
     int mode = -1;
     for (int i = 0; i < RS_MODE_COUNT; i++)
-        if (!strcmp(mode_names[i], json_string_value(mode_j)))
+        if (!strcmp(rs_mode_name((rs_mode)i), json_string_value(mode_j)))
             mode = i;
     uint64_t cpl = 0;
     if (mode < 0 || (cpl_j && (!get_u64(cpl_j, &cpl) || cpl > 3))) {

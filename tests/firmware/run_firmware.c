@@ -74,31 +74,16 @@ static void port_out(void *ctx, uint16_t port, unsigned size, uint32_t value)
     }
 }
 
-static const char *const mode_names[RS_MODE_COUNT] = {
-    "real", "prot16", "prot32", "compat16", "compat32", "long64",
-};
-
-static const char *mode_name(rs_mode mode)
-{
-    return (unsigned)mode < RS_MODE_COUNT ? mode_names[mode] : "?";
-}
-
-static const char *const event_names[RS_EV_KIND_COUNT] = {
-    "SYSCALL", "SYSRET", "SYSENTER", "SYSEXIT", "SOFT_INT", "EXCEPTION", "IRQ",
-    "NMI", "IRET", "FAR_CALL", "FAR_JMP", "FAR_RET", "CR3_WRITE", "MODE_SWITCH",
-    "TRIPLE_FAULT",
-};
-
 static void print_event(void *ctx, const rs_event *ev)
 {
     (void)ctx;
-    const char *kind = (unsigned)ev->kind < RS_EV_KIND_COUNT ? event_names[ev->kind] : "?";
+    const char *kind = rs_event_kind_name(ev->kind);
     fprintf(stderr, "event %-12s vec %4d", kind, ev->vector);
     if (ev->has_error_code)
         fprintf(stderr, " err %#" PRIx32, ev->error_code);
     fprintf(stderr, "  cpl %u->%u %s->%s  %04x:%" PRIx64 " -> %04x:%" PRIx64
             "  ss:rsp %04x:%" PRIx64 " -> %04x:%" PRIx64 "\n",
-            ev->cpl_before, ev->cpl_after, mode_name(ev->mode_before), mode_name(ev->mode_after),
+            ev->cpl_before, ev->cpl_after, rs_mode_name(ev->mode_before), rs_mode_name(ev->mode_after),
             ev->cs_before, ev->rip_before, ev->cs_after, ev->rip_after,
             ev->ss_before, ev->rsp_before, ev->ss_after, ev->rsp_after);
 }
@@ -112,7 +97,7 @@ static void where(rs_machine *m, char *buf, size_t len)
     rs_get_segment(m, RS_CS, &cs);
     rs_get_reg(m, RS_RIP, &rip);
     rs_get_mode(m, &mode);
-    snprintf(buf, len, "%04x:%08" PRIx64 " (%s mode)", cs.selector, rip, mode_name(mode));
+    snprintf(buf, len, "%04x:%08" PRIx64 " (%s mode)", cs.selector, rip, rs_mode_name(mode));
 }
 
 static const char *const exception_names[32] = {

@@ -191,6 +191,28 @@ START_TEST(budget_is_exact)
 }
 END_TEST
 
+/* Names and the clock come from the API, so front ends share one table. */
+START_TEST(names_and_clock)
+{
+    uint64_t cpu_hz = 0, tsc_hz = 0;
+    ck_assert_str_eq(rs_mode_name(RS_MODE_LONG64), "long64");
+    ck_assert_str_eq(rs_mode_name(RS_MODE_REAL), "real");
+    ck_assert_str_eq(rs_mode_name(RS_MODE_COUNT), "?");
+    ck_assert_str_eq(rs_event_kind_name(RS_EV_SYSENTER), "sysenter");
+    ck_assert_str_eq(rs_event_kind_name(RS_EV_TRIPLE_FAULT), "triple_fault");
+    ck_assert_str_eq(rs_event_kind_name(RS_EV_KIND_COUNT), "?");
+    ck_assert_int_eq(rs_get_clock(m, &cpu_hz, &tsc_hz), RS_OK);
+    ck_assert_uint_eq(cpu_hz, 2000000000ull);
+    ck_assert_uint_eq(tsc_hz, cpu_hz);
+    rs_machine *pc;
+    rs_pc_config cfg = { .cpu_hz = 3000000000ull };
+    ck_assert_int_eq(rs_create_pc(&cfg, &pc, NULL, 0), RS_OK);
+    ck_assert_int_eq(rs_get_clock(pc, &cpu_hz, NULL), RS_OK);
+    ck_assert_uint_eq(cpu_hz, 3000000000ull);
+    rs_destroy(pc);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("machine");
@@ -204,6 +226,7 @@ int main(void)
     tcase_add_test(tc, self_modifying_same_block);
     tcase_add_test(tc, decode_cache_invalidation);
     tcase_add_test(tc, budget_is_exact);
+    tcase_add_test(tc, names_and_clock);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
