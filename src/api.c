@@ -93,6 +93,35 @@ rs_err rs_read_phys(rs_machine *m, uint64_t phys, void *data, size_t len)
     return copy_phys(m, phys, data, len, false);
 }
 
+rs_err rs_translate(rs_machine *m, uint64_t linear, uint64_t *phys)
+{
+    if (!m || !phys)
+        return RS_ERR_ARG;
+    return paging_peek(cpu_of(m), linear, phys) ? RS_OK : RS_ERR_UNMAPPED;
+}
+
+rs_err rs_read_virt(rs_machine *m, uint64_t linear, void *data, size_t len)
+{
+    if (!m || (!data && len))
+        return RS_ERR_ARG;
+    uint8_t *out = data;
+    while (len) {
+        uint64_t pa;
+        size_t chunk = 0x1000 - (linear & 0xfff);
+        if (chunk > len)
+            chunk = len;
+        if (!paging_peek(cpu_of(m), linear, &pa))
+            return RS_ERR_UNMAPPED;
+        rs_err e = rs_read_phys(m, pa, out, chunk);
+        if (e)
+            return e;
+        out += chunk;
+        linear += chunk;
+        len -= chunk;
+    }
+    return RS_OK;
+}
+
 rs_err rs_get_reg(rs_machine *m, rs_reg reg, uint64_t *value)
 {
     if (!m || !value || (unsigned)reg >= RS_REG_COUNT)
@@ -494,4 +523,22 @@ rs_err rs_get_clock(rs_machine *m, uint64_t *cpu_hz, uint64_t *tsc_hz)
     if (tsc_hz)
         *tsc_hz = cpu_of(m)->tsc_hz;
     return RS_OK;
+}
+
+/* TEMPORARY until src/cpu/timing.c lands (this session). */
+rs_err rs_cpu_model_info(unsigned index, const char **name, const char **description)
+{
+    static const char *const n[] = { "skylake-sp", "one-cycle" };
+    if (index >= 2)
+        return RS_ERR_ARG;
+    if (name)
+        *name = n[index];
+    if (description)
+        *description = "placeholder";
+    return RS_OK;
+}
+
+rs_err rs_set_cpu_model(rs_machine *m, const char *name)
+{
+    return m && name ? RS_OK : RS_ERR_ARG;
 }

@@ -107,6 +107,14 @@ rs_err rs_write_phys(rs_machine *m, uint64_t phys, const void *data, size_t len)
  * must fall in mapped RAM. */
 rs_err rs_read_phys(rs_machine *m, uint64_t phys, void *data, size_t len);
 
+/* Debugger access through the current paging structures (CR3, CR0.PG,
+ * CR4.PAE, EFER.LMA), without side effects: no accessed/dirty bits, no
+ * TLB fill, no fault, no access-rights check. `linear` is a linear address
+ * (segment base already added). RS_ERR_UNMAPPED if a page is not mapped or
+ * not RAM. */
+rs_err rs_translate(rs_machine *m, uint64_t linear, uint64_t *phys);
+rs_err rs_read_virt(rs_machine *m, uint64_t linear, void *data, size_t len);
+
 /* Read register `reg` into *value. */
 rs_err rs_get_reg(rs_machine *m, rs_reg reg, uint64_t *value);
 
@@ -318,6 +326,17 @@ rs_err rs_create_pc(const rs_pc_config *cfg, rs_machine **out, char *err, size_t
 
 /* The virtual core clock and TSC rate, in Hz (either pointer may be NULL). */
 rs_err rs_get_clock(rs_machine *m, uint64_t *cpu_hz, uint64_t *tsc_hz);
+
+/* ---- The timing model (docs/timing-model.md) ------------------------------ */
+
+/* Select the CPU timing profile by name ("skylake-sp", "one-cycle", ...):
+ * what each instruction class, memory access and transition costs in
+ * cycles. RS_ERR_ARG for an unknown name. Cycles already charged stay. */
+rs_err rs_set_cpu_model(rs_machine *m, const char *name);
+
+/* The index-th timing profile's name and one-line description; RS_ERR_ARG
+ * past the last. Index 0 is the default profile. */
+rs_err rs_cpu_model_info(unsigned index, const char **name, const char **description);
 
 /* Make rs_run() stop (RS_STOP_BUDGET) once virtual time reaches `cycle`
  * (0 removes the limit). */

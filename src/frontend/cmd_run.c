@@ -16,23 +16,14 @@
 #include <unistd.h>
 
 #include "frontend/commands.h"
+#include "frontend/debug/debug_window.h"
+#include "frontend/trace.h"
 #include "frontend/stats.h"
 #include "frontend/run.h"
 
 #define SLICE_STEPS 1000000u
 #define PACE_SLICES_PER_SECOND 100     /* on a terminal: 10 ms of virtual time per slice */
 
-struct run_state {
-    struct run_opts o;
-    struct run_io io;
-    rs_machine *m;
-    uint64_t base_insns, base_cycles;   /* counted by machines before a reboot */
-    uint64_t digest, events;            /* --event-digest: FNV-1a 64 of the stream */
-    struct run_stats stats;             /* --stats, --stats-json */
-    double started;                     /* host time at power-on */
-    double progress_at;
-    uint64_t progress_insns;
-};
 
 static volatile sig_atomic_t got_signal;
 
@@ -155,13 +146,16 @@ static int build_machine(struct run_state *st, bool first)
     rs_pc_config cfg = { 0 };
     cfg.ram_bytes = o->ram_bytes;
     cfg.cpu_hz = o->cpu_hz;
+    for (unsigned i = 0; i < 3; i++)
+        st->io.port[i] = (struct run_io_port){ &st->io, i };
+    /* A port is connected when it has a sink or the debug window taps it. */
     for (int i = 0; i < 2; i++) {
-        cfg.serial_out[i] = st->io.out[i] ? run_io_write : NULL;
-        cfg.serial_ctx[i] = st->io.out[i];
+        cfg.serial_out[i] = st->io.out[i] || st->io.tap ? run_io_write : NULL;
+        cfg.serial_ctx[i] = &st->io.port[i];
         cfg.disk[i] = o->disk[i];
     }
-    cfg.debugcon_out = st->io.out[2] ? run_io_write : NULL;
-    cfg.debugcon_ctx = st->io.out[2];
+    cfg.debugcon_out = st->io.out[2] || st->io.tap ? run_io_write : NULL;
+    cfg.debugcon_ctx = &st->io.port[2];
     cfg.disk_writeback = o->disk_writeback;
     cfg.rtc_host = o->rtc_host;
     cfg.no_reboot = true;       /* a reset comes back here: see run_loop */
@@ -179,6 +173,15 @@ static int build_machine(struct run_state *st, bool first)
         rs_subscribe(st->m, on_event, st);
     if (o->stats || o->stats_json)
         stats_attach(&st->stats, st->m);
+    if (o->cpu_model && rs_set_cpu_model(st->m, o->cpu_model) != RS_OK) {
+        fprintf(stderr, "ringscope: unknown --cpu-model '%s' (try --cpu-model help)\n",
+                o->cpu_model);
+        return -1;
+    }
+    if (st->trace)
+        trace_attach(st->trace, st->m);
+    if (st->attach)
+        st->attach(st->attach_ctx, st->m);
     if (first && st->io.input_len &&
         rs_serial_input(st->m, 0, (const uint8_t *)st->io.input, st->io.input_len) != RS_OK)
         fprintf(stderr, "ringscope: this machine has no COM1 receiver; the input is dropped\n");
@@ -220,7 +223,7 @@ static void where(rs_machine *m, char *buf, size_t len)
     snprintf(buf, len, "%04x:%08llx (%s)", cs.selector, (unsigned long long)rip, mode_name(m));
 }
 
-static void totals(struct run_state *st, uint64_t *insns, uint64_t *cycles)
+void run_totals(const struct run_state *st, uint64_t *insns, uint64_t *cycles)
 {
     uint64_t i = 0, c = 0;
     if (st->m)
@@ -235,7 +238,7 @@ static void progress(struct run_state *st, bool force)
     if (!force && now - st->progress_at < 1.0)
         return;
     uint64_t insns, cycles;
-    totals(st, &insns, &cycles);
+    run_totals(st, &insns, &cycles);
     double mips = (double)(insns - st->progress_insns) / (now - st->progress_at) / 1e6;
     uint64_t hz = core_hz(st->m);
     fprintf(stderr, "ringscope: %llu cycles (%.3f s virtual), %llu instructions, %.1f MIPS, %s, "
@@ -275,10 +278,10 @@ static void report_triple_fault(rs_machine *m)
 
 /* ---- The run loop --------------------------------------------------------- */
 
-static int budget_left(struct run_state *st, uint64_t *slice)
+static int budget_left(struct run_state *st, uint64_t steps, uint64_t *slice)
 {
     uint64_t insns, cycles;
-    totals(st, &insns, &cycles);
+    run_totals(st, &insns, &cycles);
     const struct run_opts *o = &st->o;
     if (o->max_insns && insns >= o->max_insns) {
         fprintf(stderr, "ringscope: the --max-insns budget ran out (%llu instructions)\n",
@@ -291,7 +294,7 @@ static int budget_left(struct run_state *st, uint64_t *slice)
         return 0;
     }
     /* One step retires at most one instruction. */
-    *slice = SLICE_STEPS;
+    *slice = steps;
     if (o->max_insns && o->max_insns - insns < *slice)
         *slice = o->max_insns - insns;
     /* Virtual time: the cycle budget, and on a terminal at most PACE_CYCLES
@@ -326,7 +329,7 @@ static void pace(struct run_state *st)
     if (st->io.stdin_mode != RUN_STDIN_TTY)
         return;
     uint64_t insns, cycles;
-    totals(st, &insns, &cycles);
+    run_totals(st, &insns, &cycles);
     double hz = (double)core_hz(st->m);
     double ahead = (double)cycles / hz - (host_seconds() - st->started);
     if (ahead > 0.001)
@@ -348,90 +351,97 @@ static int reboot(struct run_state *st)
     return build_machine(st, false);
 }
 
-static int run_loop(struct run_state *st)
+int run_slice(struct run_state *st, uint64_t steps)
 {
-    for (;;) {
-        if (got_signal) {
-            fprintf(stderr, "ringscope: stopped by signal %d\n", (int)got_signal);
-            return RUN_EXIT_SIGNAL + got_signal;
-        }
-        uint64_t slice;
-        if (!budget_left(st, &slice))
-            return RUN_EXIT_BUDGET;
-        rs_stop why = RS_STOP_BUDGET;
-        uint64_t retired = 0, c0 = 0, c1 = 0;
-        rs_counters(st->m, NULL, &c0);
-        rs_run(st->m, slice, &why, &retired);
-        rs_counters(st->m, NULL, &c1);
-        run_io_flush(&st->io);
-        if (ferror(stdout)) {
-            fprintf(stderr, "ringscope: cannot write to standard output\n");
-            return RUN_EXIT_ERROR;
-        }
-        run_io_poll_stdin(&st->io, st->m, 0);
-        pace(st);
-        if (st->o.progress)
-            progress(st, false);
+    if (got_signal) {
+        fprintf(stderr, "ringscope: stopped by signal %d\n", (int)got_signal);
+        return RUN_EXIT_SIGNAL + got_signal;
+    }
+    uint64_t slice;
+    if (!budget_left(st, steps, &slice))
+        return RUN_EXIT_BUDGET;
+    rs_stop why = RS_STOP_BUDGET;
+    uint64_t retired = 0, c0 = 0, c1 = 0;
+    rs_counters(st->m, NULL, &c0);
+    rs_run(st->m, slice, &why, &retired);
+    rs_counters(st->m, NULL, &c1);
+    run_io_flush(&st->io);
+    if (ferror(stdout)) {
+        fprintf(stderr, "ringscope: cannot write to standard output\n");
+        return RUN_EXIT_ERROR;
+    }
+    run_io_poll_stdin(&st->io, st->m, 0);
+    pace(st);
+    if (st->o.progress)
+        progress(st, false);
 
-        char at[64];
-        switch (why) {
-        case RS_STOP_BUDGET:
-            if (slice == SLICE_STEPS && retired == 0 && c1 - c0 >= SLICE_STEPS * 100000ull &&
-                st->io.stdin_mode == RUN_STDIN_OFF) {
-                /* A whole slice of steps, no instruction retired, and virtual
-                 * time leapt: the CPU sat in HLT while a million timer
-                 * deadlines passed and none woke it (every interrupt it could
-                 * take is masked). (A long REP string instruction also
-                 * retires nothing for many steps, but moves time slowly.) */
-                where(st->m, at, sizeof(at));
-                fprintf(stderr, "ringscope: the guest halted at %s and a million timer "
-                        "deadlines passed without waking it\n", at);
-                return RUN_EXIT_HALTED;
-            }
-            continue;
-        case RS_STOP_REQUESTED:
-            continue;
-        case RS_STOP_POWEROFF: {
-            int status = 0;
-            rs_get_exit_status(st->m, &status);
-            /* isa-debug-exit: QEMU's (v << 1) | 1; ACPI S5 reports a
-             * negative status: an orderly power-off, 0. */
-            return status < 0 ? RUN_EXIT_POWEROFF : (int)((((unsigned)status << 1) | 1) & 0xff);
-        }
-        case RS_STOP_SHUTDOWN:
-            report_triple_fault(st->m);
-            return RUN_EXIT_TRIPLE_FAULT;
-        case RS_STOP_RESET:
-            if (st->o.no_reboot) {
-                fprintf(stderr, "ringscope: the guest reset the machine (--no-reboot)\n");
-                return RUN_EXIT_RESET;
-            }
-            if (reboot(st))
-                return RUN_EXIT_ERROR;
-            continue;
-        case RS_STOP_HALT: {
-            uint64_t fl = 0;
-            rs_get_reg(st->m, RS_RFLAGS, &fl);
-            if ((fl & 0x200) && st->io.stdin_mode != RUN_STDIN_OFF) {
-                /* Only input can wake the guest now: wait for it. */
-                wait_host(st, 100);
-                continue;
-            }
+    char at[64];
+    switch (why) {
+    case RS_STOP_BUDGET:
+        if (slice >= SLICE_STEPS && retired == 0 && c1 - c0 >= SLICE_STEPS * 100000ull &&
+            st->io.stdin_mode == RUN_STDIN_OFF) {
+            /* A whole slice of steps, no instruction retired, and virtual
+             * time leapt: the CPU sat in HLT while a million timer
+             * deadlines passed and none woke it (every interrupt it could
+             * take is masked). (A long REP string instruction also
+             * retires nothing for many steps, but moves time slowly.) */
             where(st->m, at, sizeof(at));
-            if (fl & 0x200)
-                fprintf(stderr, "ringscope: the guest halted at %s with nothing left to wake "
-                        "it\n", at);
-            else
-                fprintf(stderr, "ringscope: the guest halted with interrupts disabled at %s\n",
-                        at);
+            fprintf(stderr, "ringscope: the guest halted at %s and a million timer "
+                    "deadlines passed without waking it\n", at);
             return RUN_EXIT_HALTED;
         }
-        case RS_STOP_EXCEPTION:
-            where(st->m, at, sizeof(at));
-            fprintf(stderr, "ringscope: the machine stopped on an exception at %s\n", at);
-            return RUN_EXIT_ERROR;
-        }
+        return RUN_CONTINUE;
+    case RS_STOP_REQUESTED:
+        return RUN_CONTINUE;
+    case RS_STOP_POWEROFF: {
+        int status = 0;
+        rs_get_exit_status(st->m, &status);
+        /* isa-debug-exit: QEMU's (v << 1) | 1; ACPI S5 reports a
+         * negative status: an orderly power-off, 0. */
+        return status < 0 ? RUN_EXIT_POWEROFF : (int)((((unsigned)status << 1) | 1) & 0xff);
     }
+    case RS_STOP_SHUTDOWN:
+        report_triple_fault(st->m);
+        return RUN_EXIT_TRIPLE_FAULT;
+    case RS_STOP_RESET:
+        if (st->o.no_reboot) {
+            fprintf(stderr, "ringscope: the guest reset the machine (--no-reboot)\n");
+            return RUN_EXIT_RESET;
+        }
+        if (reboot(st))
+            return RUN_EXIT_ERROR;
+        return RUN_CONTINUE;
+    case RS_STOP_HALT: {
+        uint64_t fl = 0;
+        rs_get_reg(st->m, RS_RFLAGS, &fl);
+        if ((fl & 0x200) && st->io.stdin_mode != RUN_STDIN_OFF) {
+            /* Only input can wake the guest now: wait for it. */
+            wait_host(st, 100);
+            return RUN_CONTINUE;
+        }
+        where(st->m, at, sizeof(at));
+        if (fl & 0x200)
+            fprintf(stderr, "ringscope: the guest halted at %s with nothing left to wake "
+                    "it\n", at);
+        else
+            fprintf(stderr, "ringscope: the guest halted with interrupts disabled at %s\n",
+                    at);
+        return RUN_EXIT_HALTED;
+    }
+    case RS_STOP_EXCEPTION:
+        where(st->m, at, sizeof(at));
+        fprintf(stderr, "ringscope: the machine stopped on an exception at %s\n", at);
+        return RUN_EXIT_ERROR;
+    }
+    return RUN_CONTINUE;
+}
+
+static int run_loop(struct run_state *st)
+{
+    int rc;
+    while ((rc = run_slice(st, SLICE_STEPS)) == RUN_CONTINUE)
+        ;
+    return rc;
 }
 
 /* Everything after the options: run the machine and clean up. */
@@ -485,15 +495,19 @@ static int run_main(struct run_state *st)
 
     int rc = RUN_EXIT_ERROR;
     st->started = st->progress_at = host_seconds();
+    if (o->trace && trace_start(st))
+        goto out;
+    if (o->debug && debug_window_open(st))
+        goto out;
     if (build_machine(st, true) == 0) {
-        rc = run_loop(st);
+        rc = o->debug ? debug_window_run(st) : run_loop(st);
         if (o->progress)
             progress(st, true);
         if (o->vga_dump && dump_vga(st->m, o->vga_dump) && rc != RUN_EXIT_ERROR)
             rc = RUN_EXIT_ERROR;
         if (o->event_digest) {
             uint64_t insns, cycles;
-            totals(st, &insns, &cycles);
+            run_totals(st, &insns, &cycles);
             fprintf(stderr, "ringscope: event digest %016llx over %llu events, %llu "
                     "instructions, %llu cycles\n", (unsigned long long)st->digest,
                     (unsigned long long)st->events, (unsigned long long)insns,
@@ -502,7 +516,7 @@ static int run_main(struct run_state *st)
     }
     if (st->m && (o->stats || o->stats_json)) {
         uint64_t insns, cycles;
-        totals(st, &insns, &cycles);
+        run_totals(st, &insns, &cycles);
         uint64_t hz = core_hz(st->m);
         stats_detach(&st->stats, st->m);
         double secs = host_seconds() - st->started;
@@ -519,6 +533,9 @@ static int run_main(struct run_state *st)
                 fclose(f);
         }
     }
+    if (st->trace)
+        trace_finish(st, rc);
+out:
     rs_destroy(st->m);
     run_io_close(&st->io);
     return rc;

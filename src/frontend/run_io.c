@@ -139,7 +139,12 @@ int run_io_open(struct run_io *io, const struct run_opts *o)
 
 void run_io_write(void *ctx, const uint8_t *data, size_t len)
 {
-    fwrite(data, 1, len, (FILE *)ctx);
+    const struct run_io_port *p = ctx;
+    struct run_io *io = p->io;
+    if (io->out[p->index])
+        fwrite(data, 1, len, io->out[p->index]);
+    if (io->tap)
+        io->tap(io->tap_ctx, p->index, data, len);
 }
 
 void run_io_flush(struct run_io *io)

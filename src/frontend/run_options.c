@@ -19,7 +19,8 @@ enum opt_id {
     O_MEMORY, O_APPEND, O_INITRD, O_DISK, O_HDA, O_HDB, O_DISK_WRITEBACK, O_SERIAL, O_SERIAL2,
     O_DEBUGCON, O_INPUT, O_MAX_CYCLES, O_MAX_INSNS, O_FLAT, O_MODE, O_LOAD, O_BIOS,
     O_NO_FIRMWARE, O_KERNEL, O_RTC, O_CPU_HZ, O_NO_REBOOT, O_PROGRESS, O_EVENT_DIGEST, O_VGA_DUMP,
-    O_STATS, O_STATS_JSON, O_TRACE, O_TRACE_FORMAT, O_DEBUG, O_HELP,
+    O_STATS, O_STATS_JSON, O_TRACE, O_TRACE_FORMAT, O_TRACE_EVENTS, O_TRACE_FROM_CYCLE,
+    O_TRACE_RING, O_CPU_MODEL, O_DEBUG, O_DEBUG_SCRIPT, O_HELP,
 };
 
 static const struct opt {
@@ -40,7 +41,9 @@ static const struct opt {
     { "event-digest", O_EVENT_DIGEST, false }, { "vga-dump", O_VGA_DUMP, true },
     { "stats", O_STATS, false }, { "stats-json", O_STATS_JSON, true },
     { "trace", O_TRACE, true }, { "trace-format", O_TRACE_FORMAT, true },
-    { "debug", O_DEBUG, false }, { "help", O_HELP, false }, { "h", O_HELP, false },
+    { "trace-events", O_TRACE_EVENTS, true }, { "trace-from-cycle", O_TRACE_FROM_CYCLE, true },
+    { "trace-ring", O_TRACE_RING, true }, { "cpu-model", O_CPU_MODEL, true },
+    { "debug-script", O_DEBUG_SCRIPT, true }, { "debug", O_DEBUG, false }, { "help", O_HELP, false }, { "h", O_HELP, false },
 };
 
 static const char usage_text[] =
@@ -66,13 +69,20 @@ static const char usage_text[] =
     "  --no-firmware              start the kernel directly in the multiboot state\n"
     "  --rtc host                 the RTC reads host time (not deterministic)\n"
     "  --cpu-hz N                 virtual core clock (default 2G)\n"
+    "  --cpu-model NAME           timing profile (--cpu-model help lists them)\n"
     "  --no-reboot                a guest reset ends the run (exit 10)\n"
     "  --progress                 a status line on stderr about every second\n"
     "  --vga-dump PATH            write the 80x25 VGA text screen to PATH (- = stdout) at the end\n"
     "  --event-digest             print a digest of the transition events at exit\n"
     "  --stats                    at exit, where the cycles went (CPL, mode, CR3, transitions, TLB)\n"
     "  --stats-json FILE          the same as JSON\n"
-    "  --trace FILE, --trace-format F, --debug   not yet available\n"
+    "  --trace FILE               write the transition events to FILE (- = stdout)\n"
+    "  --trace-format jsonl|chrome   JSON Lines (default) or Chrome/Perfetto trace events\n"
+    "  --trace-events KIND,...    only these kinds (syscall,sysret,soft_int,exception,...)\n"
+    "  --trace-from-cycle N       only events from virtual cycle N on\n"
+    "  --trace-ring N             keep the last N events; write them on triple fault or panic\n"
+    "  --debug                    open the SDL2 debug window (docs/debug-window.md)\n"
+    "  --debug-script FILE        drive the window with commands (step, run-to, screenshot, ...)\n"
     "\n"
     "Exit status: the guest's isa-debug-exit status (v << 1) | 1; 0 after an ACPI\n"
     "power-off; 2 usage or host error; 4 triple fault; 6 budget exhausted; 8 halted\n"
@@ -225,9 +235,22 @@ static int add_disk(struct run_opts *o, int slot, const char *path)
     return 0;
 }
 
-static int not_yet(const char *opt, const char *milestone)
+/* --cpu-model NAME, or "help": the list of timing profiles. */
+static int cpu_model(const char *v, struct run_opts *o)
 {
-    return bad("--%s is not yet available (it comes with the %s milestone)", opt, milestone);
+    const char *name, *desc;
+    if (!strcmp(v, "help") || !strcmp(v, "list")) {
+        printf("CPU timing profiles (docs/timing-model.md):\n");
+        for (unsigned i = 0; rs_cpu_model_info(i, &name, &desc) == RS_OK; i++)
+            printf("  %-14s %s%s\n", name, desc, i ? "" : " (default)");
+        return 1;
+    }
+    for (unsigned i = 0; rs_cpu_model_info(i, &name, &desc) == RS_OK; i++)
+        if (!strcmp(v, name)) {
+            o->cpu_model = name;
+            return 0;
+        }
+    return bad("--cpu-model: no profile named '%s' (try --cpu-model help)", v);
 }
 
 static int apply(const struct opt *op, const char *v, struct run_opts *o)
@@ -301,9 +324,24 @@ static int apply(const struct opt *op, const char *v, struct run_opts *o)
     case O_VGA_DUMP: o->vga_dump = v; return 0;
     case O_STATS: o->stats = true; return 0;
     case O_STATS_JSON: o->stats_json = v; return 0;
-    case O_TRACE: return not_yet("trace", "timing");
-    case O_TRACE_FORMAT: return not_yet("trace-format", "timing");
-    case O_DEBUG: return not_yet("debug", "debug window");
+    case O_TRACE: o->trace = v; return 0;
+    case O_TRACE_FORMAT:
+        if (strcmp(v, "jsonl") && strcmp(v, "chrome"))
+            return bad("--trace-format wants jsonl or chrome, not '%s'", v);
+        o->trace_format = v;
+        return 0;
+    case O_TRACE_EVENTS: o->trace_events = v; return 0;
+    case O_TRACE_FROM_CYCLE:
+        if (run_parse_u64(v, &o->trace_from_cycle, true))
+            return bad("--trace-from-cycle wants a cycle count (e.g. 5000000 or 5M), not '%s'", v);
+        return 0;
+    case O_TRACE_RING:
+        if (run_parse_u64(v, &o->trace_ring, true) || !o->trace_ring || o->trace_ring > (1u << 26))
+            return bad("--trace-ring wants an event count between 1 and 64M, not '%s'", v);
+        return 0;
+    case O_CPU_MODEL: return cpu_model(v, o);
+    case O_DEBUG: o->debug = true; return 0;
+    case O_DEBUG_SCRIPT: o->debug_script = v; return 0;
     case O_HELP: fputs(usage_text, stdout); return 1;
     }
     return -1;
@@ -333,6 +371,11 @@ static int check(struct run_opts *o)
     if (o->flat && o->bios)
         return bad("--flat '%s' starts without firmware; --bios '%s' cannot apply", o->flat,
                    o->bios);
+    if (!o->trace && (o->trace_format || o->trace_events || o->trace_from_cycle || o->trace_ring))
+        return bad("--trace-format, --trace-events, --trace-from-cycle and --trace-ring apply to "
+                   "--trace FILE");
+    if (o->debug_script && !o->debug)
+        return bad("--debug-script applies to --debug");
     if (o->flat && !o->flat_load_set)
         o->flat_load = o->flat_bits == 16 ? 0x7c00 : 0x100000;
     return 0;

@@ -109,6 +109,11 @@ void tlb_set_context(struct cpu *cpu);
 #define PAGING_FLAT_TABLES 0x7fffffe000ull
 bool paging_flat_identity(struct cpu *cpu);
 
+/* The debugger's translation (peek.c): where `lin` maps now, read without
+ * side effects (no A/D bits, TLB fill or fault) and without access checks.
+ * False if it is not mapped. */
+bool paging_peek(struct cpu *cpu, uint64_t lin, uint64_t *pa);
+
 /* Counters, for tests and the timing model. */
 struct mmu_stats {
     uint64_t tlb_hits;          /* slow-path hits (see docs/paging.md) */
