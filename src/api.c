@@ -492,8 +492,10 @@ rs_err rs_get_tlb_stats(rs_machine *m, rs_tlb_stats *out)
         return RS_ERR_ARG;
     struct mmu_stats ms;
     mmu_stats(cpu_of(m), &ms);
+    const struct timing_state *t = &cpu_of(m)->timing;
     *out = (rs_tlb_stats){ ms.tlb_hits, ms.tlb_misses, ms.walks, ms.full_flushes,
-                           ms.pcid_flushes, ms.avoidable_flushes };
+                           ms.pcid_flushes, ms.avoidable_flushes, t->l1_misses, t->stlb_hits,
+                           t->stlb_misses, t->walk_entries };
     return RS_OK;
 }
 
@@ -525,20 +527,31 @@ rs_err rs_get_clock(rs_machine *m, uint64_t *cpu_hz, uint64_t *tsc_hz)
     return RS_OK;
 }
 
-/* TEMPORARY until src/cpu/timing.c lands (this session). */
 rs_err rs_cpu_model_info(unsigned index, const char **name, const char **description)
 {
-    static const char *const n[] = { "skylake-sp", "one-cycle" };
-    if (index >= 2)
+    const struct timing_profile *p = timing_profile_at(index);
+    if (!p)
         return RS_ERR_ARG;
     if (name)
-        *name = n[index];
+        *name = p->name;
     if (description)
-        *description = "placeholder";
+        *description = p->description;
+    return RS_OK;
+}
+
+rs_err rs_get_cpu_model(rs_machine *m, const char **name)
+{
+    if (!m || !name)
+        return RS_ERR_ARG;
+    *name = cpu_of(m)->timing.profile->name;
     return RS_OK;
 }
 
 rs_err rs_set_cpu_model(rs_machine *m, const char *name)
 {
-    return m && name ? RS_OK : RS_ERR_ARG;
+    const struct timing_profile *p = timing_profile_find(name);
+    if (!m || !p)
+        return RS_ERR_ARG;
+    timing_set_profile(cpu_of(m), p);
+    return RS_OK;
 }

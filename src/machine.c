@@ -52,6 +52,7 @@ struct machine *machine_create(void)
     m->cpu.mmio = (struct mmio_bus){ cpu_mmio_read, cpu_mmio_write, m };
     m->cpu.cpu_hz = m->cpu.tsc_hz = MACHINE_DEFAULT_CPU_HZ;
     clock_init(&m->clock, &m->cpu, MACHINE_DEFAULT_CPU_HZ, MACHINE_DEFAULT_CPU_HZ);
+    timing_set_profile(&m->cpu, timing_profile_at(0));
     cpu_reset(&m->cpu);
     return m;
 }
@@ -155,10 +156,10 @@ rs_stop machine_run(struct machine *m, uint64_t max_steps)
             deadline = m->cycle_limit;
 
         cpu->cycle_deadline = deadline;
-        uint64_t before = cpu->cycles;
+        uint64_t before = cpu->icount + cpu->deliveries;
         enum cpu_stop s = cpu_run(cpu, left);
         cpu->cycle_deadline = UINT64_MAX;
-        uint64_t used = cpu->cycles - before;
+        uint64_t used = cpu->icount + cpu->deliveries - before;   /* steps */
         left -= used < left ? used : left;
 
         enum take t = take_request(m, &why);

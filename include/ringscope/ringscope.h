@@ -162,6 +162,11 @@ rs_err rs_counters(rs_machine *m, uint64_t *insns, uint64_t *cycles);
  * slow path (inline hits are not counted), misses, page walks, and flushes. */
 typedef struct rs_tlb_stats {
     uint64_t slow_hits, misses, walks, full_flushes, pcid_flushes, avoidable_flushes;
+    /* The timing model's TLBs (docs/timing-model.md): software-TLB misses
+     * that also missed the modelled first level, of those the hits and
+     * misses in the second level, and paging-structure entries read by the
+     * walks it charged. All 0 under a profile without a TLB model. */
+    uint64_t model_l1_misses, model_stlb_hits, model_stlb_misses, model_walk_entries;
 } rs_tlb_stats;
 rs_err rs_get_tlb_stats(rs_machine *m, rs_tlb_stats *out);
 
@@ -242,7 +247,7 @@ typedef struct rs_event {
     uint64_t rflags_before, rflags_after;
     rs_stack_source stack_source;
     uint8_t stack_index;        /* n of RSPn/ISTn */
-    uint64_t cycles;            /* cycles charged (0 until the timing model) */
+    uint64_t cycles;            /* cycles the timing model charged for the transition itself */
 } rs_event;
 
 /* The lower-case name of an event kind ("syscall", "soft_int", "cr3_write",
@@ -333,6 +338,9 @@ rs_err rs_get_clock(rs_machine *m, uint64_t *cpu_hz, uint64_t *tsc_hz);
  * what each instruction class, memory access and transition costs in
  * cycles. RS_ERR_ARG for an unknown name. Cycles already charged stay. */
 rs_err rs_set_cpu_model(rs_machine *m, const char *name);
+
+/* The name of the machine's current timing profile. */
+rs_err rs_get_cpu_model(rs_machine *m, const char **name);
 
 /* The index-th timing profile's name and one-line description; RS_ERR_ARG
  * past the last. Index 0 is the default profile. */

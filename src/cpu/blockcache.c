@@ -185,7 +185,7 @@ static struct block *decode_block(struct cpu *cpu, uint64_t lin, bool *cacheable
     struct insn insns[BLOCK_MAX_INSNS];
     struct decode_mode dm = { cpu->code_size, cpu->mode == MODE_REAL };
     uint64_t rip = cpu->rip, first_pa = 0, last_page = 0;
-    uint32_t bytes = 0;
+    uint32_t bytes = 0, total_cycles = 0;
     unsigned n = 0;
     bool legacy = cpu->mode != MODE_LONG64;
     *cacheable = true;
@@ -229,6 +229,8 @@ static struct block *decode_block(struct cpu *cpu, uint64_t lin, bool *cacheable
                 break;
             raise_gp0(cpu);
         }
+        in->cycles = timing_insn_cycles(cpu, in);
+        total_cycles += in->cycles;
         n++;
         bytes += in->len;
         rip += in->len;
@@ -248,6 +250,7 @@ static struct block *decode_block(struct cpu *cpu, uint64_t lin, bool *cacheable
     b->mode_key = mode_key(cpu);
     b->valid = true;
     b->count = (uint16_t)n;
+    b->cycles = total_cycles;
     b->hash_next = b->zombie_next = b->cross_prev = b->cross_next = NULL;
     memcpy(b->insn, insns, n * sizeof(struct insn));
     return b;

@@ -28,6 +28,7 @@ struct block {
     uint8_t mode_key;           /* decode mode (code size, real mode) */
     bool valid;
     uint16_t count;             /* instructions */
+    uint32_t cycles;            /* their costs summed (timing.h) */
     struct block *hash_next;
     struct block *zombie_next;
     struct block *cross_prev, *cross_next;  /* list of blocks ending on another page */

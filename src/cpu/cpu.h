@@ -12,6 +12,7 @@
 
 #include "cpu/debug_state.h"
 #include "cpu/interrupt_state.h"
+#include "cpu/timing.h"
 #include "mmu/physmem.h"
 #include "mmu/tlb.h"
 #include "ringscope/ringscope.h"
@@ -182,9 +183,11 @@ struct cpu {
     bool halted;                /* HLT executed; nothing wakes the CPU yet */
 
     uint64_t icount;            /* instructions retired */
+    uint64_t deliveries;        /* events delivered by cpu_run (a step each, like an insn) */
     uint64_t cycles;            /* virtual time: the only clock (devices/clock.h) */
     uint64_t cpu_hz, tsc_hz;    /* core and TSC rates (the TSC is cycles scaled by tsc_hz/cpu_hz) */
     uint64_t cycle_deadline;    /* cpu_run returns when cycles reach it (the next device timer) */
+    struct timing_state timing; /* the CPU profile's costs and the TLB model (timing.h) */
 
     struct tlb tlb;
     struct paging_state paging;
@@ -237,6 +240,12 @@ static inline uint64_t cpu_tsc(const struct cpu *cpu)
     if (cpu->tsc_hz != cpu->cpu_hz && cpu->cpu_hz)
         t = (uint64_t)((unsigned __int128)t * cpu->tsc_hz / cpu->cpu_hz);
     return t + cpu->msr.tsc_offset;
+}
+
+/* Charge one of the profile's costs (timing.h) to virtual time. */
+static inline void cpu_charge(struct cpu *cpu, enum timing_cost cost)
+{
+    cpu->cycles += cpu->timing.cost[cost];
 }
 
 /* Drive the INTR line from the platform's interrupt controller (which has

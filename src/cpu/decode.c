@@ -483,6 +483,8 @@ have_desc:
     in->fn = d->fn;
     in->name = d->name;
     in->ends_block = (attr & A_ENDS) || d->fn == op_unimpl || d->fn == op_invalid;
+    in->has_mem = (attr & A_MODRM) && !(attr & A_MODRM_REG) && in->mod != 3;
+    in->tclass = timing_classify(d->fn);
     in->fn = alu_specialize(in);
 
 out:

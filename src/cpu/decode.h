@@ -43,6 +43,9 @@ struct insn {
     uint8_t rex;            /* REX byte (0 if none) */
     uint8_t modrm;          /* the ModRM byte, when present */
     bool ends_block;        /* control transfer, mode change or #UD: last in its block */
+    bool has_mem;           /* a ModRM memory operand (mod != 3) */
+    uint8_t tclass;         /* timing class of the handler (timing.c) */
+    uint16_t cycles;        /* cost under the current profile (set when the block is built) */
     const char *name;       /* mnemonic, for traces and diffs */
 };
 

@@ -34,6 +34,7 @@ void event_end(struct cpu *cpu, rs_event *ev)
     ev->rsp_after = cpu->gpr[R_SP];
     ev->cr3_after = cpu->cr3;
     ev->rflags_after = flags_read(cpu);
+    ev->cycles = cpu->cycles - ev->cycle;   /* what the transition was charged (timing.h) */
     for (unsigned i = 0; i < cpu->events.count; i++)
         cpu->events.fn[i](cpu->events.ctx[i], ev);
 }

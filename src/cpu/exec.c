@@ -75,6 +75,7 @@ static int exception_raised(struct cpu *cpu)
 {
     cpu->stop_block = false;
     cpu->intr.step_trap = false;    /* a faulting instruction has no single-step trap */
+    cpu->timing.charge_walk = false;    /* a walk that faulted */
     if (cpu->exc.vector < 0)
         return shutdown(cpu);
     if (cpu->stop_on_exception)
@@ -171,7 +172,7 @@ static bool careful_step(struct cpu *cpu)
     cpu->debug.data_hits = 0;
     in->fn(cpu, in);
     cpu->icount++;
-    cpu->cycles++;     /* one cycle per instruction until the timing model */
+    cpu->cycles += in->cycles;
     cpu->stop_block = false;
     /* Data breakpoints the instruction hit: a trap after it, reported
      * together with a single-step trap in one #DB (SDM Vol. 3A, 17.3.1.2). */
@@ -196,6 +197,20 @@ static bool careful_step(struct cpu *cpu)
     return true;
 }
 
+/* The block would run past the next deadline: how many of its
+ * instructions start before it (at least one, so time always advances;
+ * run-time extras such as a taken branch may still carry the last one
+ * past it). The run stops at the first instruction boundary at or after
+ * the deadline, so a timer interrupt is taken as silicon takes it. */
+static unsigned insns_before_deadline(const struct cpu *cpu, const struct block *b)
+{
+    uint64_t t = cpu->cycles;
+    unsigned n = 0;
+    while (n < b->count && t < cpu->cycle_deadline)
+        t += b->insn[n++].cycles;
+    return n ? n : 1;
+}
+
 enum cpu_stop cpu_run(struct cpu *cpu, uint64_t max_insns)
 {
     /* volatile: it must survive the longjmp from cpu_raise(). Each
@@ -211,8 +226,8 @@ enum cpu_stop cpu_run(struct cpu *cpu, uint64_t max_insns)
         int r = exception_raised(cpu);
         if (r != RUN)
             return (enum cpu_stop)r;
-        limit = limit - 1;
-        cpu->cycles++;  /* a delivery is a step of virtual time too */
+        limit = limit - 1;      /* the delivery charged its own cycles */
+        cpu->deliveries++;
     }
 
     struct interrupt_state *is = &cpu->intr;
@@ -228,7 +243,7 @@ enum cpu_stop cpu_run(struct cpu *cpu, uint64_t max_insns)
                 int r = boundary(cpu);
                 if (r == DELIVERED) {
                     limit = limit - 1;
-        cpu->cycles++;  /* a delivery is a step of virtual time too */
+                    cpu->deliveries++;
                     continue;
                 }
                 if (r != RUN)
@@ -243,16 +258,17 @@ enum cpu_stop cpu_run(struct cpu *cpu, uint64_t max_insns)
         cpu->insn_rip = cpu->rip;
         const struct block *b = blockcache_lookup(cpu);
         uint64_t left = limit - cpu->icount;
-        if (cpu->cycle_deadline - cpu->cycles < left)
-            left = cpu->cycle_deadline - cpu->cycles;   /* one cycle per instruction */
         const struct insn *in = b->insn;
-        const struct insn *end = in + (b->count < left ? b->count : left);
+        unsigned count = b->count;
+        if (unlikely(cpu->cycle_deadline - cpu->cycles < b->cycles))
+            count = insns_before_deadline(cpu, b);
+        const struct insn *end = in + (count < left ? count : left);
         do {
             cpu->insn_rip = cpu->rip;
             cpu->rip += in->len;
             in->fn(cpu, in);
             cpu->icount++;
-            cpu->cycles++;
+            cpu->cycles += in->cycles;
             if (unlikely(cpu->stop_block)) {
                 cpu->stop_block = false;
                 break;

@@ -199,6 +199,7 @@ static void far_real(struct cpu *cpu, uint16_t sel, uint64_t offset, unsigned si
     }
     cpu_load_segment_cache(cpu, S_CS, sel, (uint64_t)sel << 4, cs->limit, cs->attr);
     cpu->rip = ip;
+    cpu_charge(cpu, T_FAR_BRANCH);
 }
 
 /* ---- protected and IA-32e mode: JMP and CALL ----------------------------- */
@@ -345,6 +346,7 @@ static void far_jmp_call(struct cpu *cpu, uint16_t sel, uint64_t offset, unsigne
     }
     rs_event ev;
     bool rec = event_begin(cpu, &ev, call ? RS_EV_FAR_CALL : RS_EV_FAR_JMP);
+    unsigned ev_cpl = cpu->cpl;
 
     /* Null selector: #GP(0); outside the GDT/LDT: #GP(selector). */
     if (sel_is_null(sel))
@@ -367,6 +369,9 @@ static void far_jmp_call(struct cpu *cpu, uint16_t sel, uint64_t offset, unsigne
          * but a 64-bit call gate). */
         cpu_raise(cpu, EXC_GP, sel_error_code(sel));
     }
+    /* A gate to an inner level costs the call-gate figure; a gate at the
+     * same level or none, a far branch. */
+    cpu_charge(cpu, gate && cpu->cpl != ev_cpl ? T_CALL_GATE : T_FAR_BRANCH);
     if (rec)
         far_event(cpu, &ev, gate, src, idx);
 }
@@ -450,6 +455,7 @@ void op_retf(struct cpu *cpu, const struct insn *in)
         cpu_load_segment_cache(cpu, S_CS, sel, (uint64_t)sel << 4, cs->limit, cs->attr);
         cpu->rip = ip;
         reg_write(cpu, R_SP, old_ssize, cpu->gpr[R_SP] + 2 * size + imm);
+        cpu_charge(cpu, T_FAR_BRANCH);
         return;
     }
 
@@ -472,6 +478,7 @@ void op_retf(struct cpu *cpu, const struct insn *in)
         seg_commit(cpu, S_CS, &cs);
         cpu->rip = nip;
         reg_write(cpu, R_SP, old_ssize, cpu->gpr[R_SP] + 2 * size + imm);
+        cpu_charge(cpu, T_FAR_BRANCH);
         if (rec)
             far_event(cpu, &ev, false, RS_STACK_UNCHANGED, 0);
         return;
@@ -498,6 +505,7 @@ void op_retf(struct cpu *cpu, const struct insn *in)
     reg_write(cpu, R_SP, size, nsp);
     reg_write(cpu, R_SP, cpu->stack_size, cpu->gpr[R_SP] + imm);
     null_outer_segments(cpu);
+    cpu_charge(cpu, T_FAR_RET_OUTER);
     if (rec)
         far_event(cpu, &ev, false, RS_STACK_FRAME, 0);
 }

@@ -407,6 +407,7 @@ void interrupt_deliver(struct cpu *cpu, unsigned vector, enum intr_source src,
     is->deliver_vector = (uint8_t)vector;
 
     bool real = cpu->mode == MODE_REAL;
+    unsigned cpl_before = cpu->cpl;
     bool push_err = src == INTR_EXCEPTION && has_error && !real;
     struct stack_result sr = { RS_STACK_UNCHANGED, 0 };
     if (real)
@@ -420,6 +421,9 @@ void interrupt_deliver(struct cpu *cpu, unsigned vector, enum intr_source src,
      * "the inhibition ends after delivery of an exception"), a halted CPU
      * wakes, INT n/INT3/INTO/INT1 have no single-step trap (TF was cleared
      * on the way in: SDM Vol. 3A, 17.3.1.4), and the decoded block ends. */
+    cpu_charge(cpu, real ? T_INT_REAL : cpu->cpl != cpl_before ? T_INT_PRIV : T_INT_SAME);
+    if (src == INTR_EXTERNAL)
+        cpu_charge(cpu, T_INTR_ACK);
     is->delivering = false;
     is->shadow = SHADOW_NONE;
     is->step_trap = false;

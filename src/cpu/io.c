@@ -125,6 +125,8 @@ static void io_string(struct cpu *cpu, const struct insn *in, bool is_ins)
         else
             outs_iter(cpu, in, port, delta);
         reg_write(cpu, R_CX, in->adsize, --count);
+        if (n > 1)
+            cpu_charge(cpu, T_PORT_IO);     /* the first is the instruction's own cost */
         if (count != 0 && (n == IO_REP_CHUNK || cpu->stop_request)) {
             cpu->rip = cpu->insn_rip;
             cpu->stop_block = true;

@@ -187,10 +187,14 @@ void op_iret(struct cpu *cpu, const struct insn *in)
     bool rec = event_begin(cpu, &ev, RS_EV_IRET);
     cpu->intr.nmi_blocked = false;
     rs_stack_source src = RS_STACK_UNCHANGED;
+    unsigned cpl_before = cpu->cpl;
     if (cpu->mode == MODE_REAL)
         iret_real(cpu, in->opsize);
     else
         src = iret_protected(cpu, in->opsize);
+    /* IRETQ pops SS:RSP even without a privilege change: the outer cost
+     * (SDM Vol. 3A, 6.14.3). */
+    cpu_charge(cpu, cpu->cpl != cpl_before || src == RS_STACK_FRAME ? T_IRET_OUTER : T_IRET_SAME);
     cpu->stop_block = true;
     if (rec) {
         ev.stack_source = src;

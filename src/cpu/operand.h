@@ -124,6 +124,7 @@ static inline void branch_near(struct cpu *cpu, uint64_t target, unsigned opsize
             raise_gp0(cpu);
     }
     cpu->rip = target;
+    cpu_charge(cpu, T_BRANCH_TAKEN);
 }
 
 #endif

@@ -104,13 +104,18 @@ string_op(struct cpu *cpu, const struct insn *in, enum str_kind kind)
     uint64_t count = reg_read(cpu, R_CX, as);
     if (count == 0)
         return;
+    bool fast = kind == STR_MOVS || kind == STR_STOS;
+    uint64_t total = count * in->opsize;
     for (unsigned n = 1;; n++) {
         bool zf = str_iter(cpu, in, kind, delta);
         count--;
         reg_write(cpu, R_CX, as, count);
-        if (count == 0 || (cond && zf != want_zf))
+        if (count == 0 || (cond && zf != want_zf)) {
+            timing_charge_string(cpu, fast, n, in->opsize, total);
             return;
+        }
         if (n == REP_CHUNK) {
+            timing_charge_string(cpu, fast, n, in->opsize, total);
             /* More to do: run this instruction again from the top. The
              * decoded block must be left so the next fetch uses RIP. */
             cpu->rip = cpu->insn_rip;

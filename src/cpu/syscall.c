@@ -42,6 +42,7 @@ void op_syscall(struct cpu *cpu, const struct insn *in)
         raise_ud(cpu);
     rs_event ev;
     bool rec = event_begin(cpu, &ev, RS_EV_SYSCALL);
+    cpu_charge(cpu, T_SYSCALL);
     uint64_t rflags = flags_read(cpu);
     uint16_t sel = (uint16_t)(cpu->msr.star >> 32);
     cpu->gpr[R_CX] = cpu->rip;
@@ -75,6 +76,7 @@ void op_sysret(struct cpu *cpu, const struct insn *in)
         raise_gp0(cpu);
     rs_event ev;
     bool rec = event_begin(cpu, &ev, RS_EV_SYSRET);
+    cpu_charge(cpu, T_SYSRET);
     uint16_t sel = (uint16_t)(cpu->msr.star >> 48);
     flags_write(cpu, (cpu->gpr[R_R11] & 0x3c7fd7) | F_R1);
     if (to64)
@@ -100,6 +102,7 @@ void op_sysenter(struct cpu *cpu, const struct insn *in)
         raise_gp0(cpu);
     rs_event ev;
     bool rec = event_begin(cpu, &ev, RS_EV_SYSENTER);
+    cpu_charge(cpu, T_SYSENTER);
     bool ia32e = (cpu->efer & EFER_LMA) != 0;
     flags_write(cpu, flags_read(cpu) & ~(uint64_t)(F_VM | F_IF | F_RF));
     cs &= 0xfffc;
@@ -134,6 +137,7 @@ void op_sysexit(struct cpu *cpu, const struct insn *in)
         raise_gp0(cpu);
     rs_event ev;
     bool rec = event_begin(cpu, &ev, RS_EV_SYSEXIT);
+    cpu_charge(cpu, T_SYSEXIT);
     uint16_t cs = (uint16_t)((base + (to64 ? 32 : 16)) | 3);
     load_fixed(cpu, cs, to64 ? ATTR_CODE64(3) : ATTR_CODE32(3), (uint16_t)(cs + 8), 3);
     if (to64) {

@@ -78,13 +78,15 @@ void cr0_write(struct cpu *cpu, uint64_t value)
     mmu_prepare_paging_change(cpu, value, cpu->cr4);
 
     rs_event ev;
-    bool rec = mode_class(old, cpu->efer) != mode_class(value, efer) &&
-               event_begin(cpu, &ev, RS_EV_MODE_SWITCH);
+    bool switching = mode_class(old, cpu->efer) != mode_class(value, efer);
+    bool rec = switching && event_begin(cpu, &ev, RS_EV_MODE_SWITCH);
     cpu->cr0 = value;
     cpu->efer = efer;
     cpu_update_mode(cpu);
     if ((old ^ value) & CR0_PAGING_BITS)
         mmu_paging_changed(cpu);
+    if (switching || ((old ^ value) & CR0_PG))
+        cpu_charge(cpu, T_MODE_SWITCH);
     if (rec)
         event_end(cpu, &ev);
 }

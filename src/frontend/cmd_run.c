@@ -165,6 +165,11 @@ static int build_machine(struct run_state *st, bool first)
         return -1;
     }
     rs_set_log(st->m, on_log, NULL);
+    if (o->cpu_model && rs_set_cpu_model(st->m, o->cpu_model) != RS_OK) {
+        fprintf(stderr, "ringscope: unknown --cpu-model '%s' (try --cpu-model help)\n",
+                o->cpu_model);
+        return -1;
+    }
     if (boot(st, err, sizeof(err))) {
         fprintf(stderr, "ringscope: %s\n", err);
         return -1;
@@ -173,11 +178,6 @@ static int build_machine(struct run_state *st, bool first)
         rs_subscribe(st->m, on_event, st);
     if (o->stats || o->stats_json)
         stats_attach(&st->stats, st->m);
-    if (o->cpu_model && rs_set_cpu_model(st->m, o->cpu_model) != RS_OK) {
-        fprintf(stderr, "ringscope: unknown --cpu-model '%s' (try --cpu-model help)\n",
-                o->cpu_model);
-        return -1;
-    }
     if (st->trace)
         trace_attach(st->trace, st->m);
     if (st->attach)

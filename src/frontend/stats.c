@@ -55,6 +55,7 @@ void stats_attach(struct run_stats *s, rs_machine *m)
     s->mode = RS_MODE_REAL;
     rs_get_mode(m, &s->mode);
     s->cr3 = cr3;
+    rs_get_cpu_model(m, &s->cpu_model);
     rs_subscribe(m, on_event, s);
 }
 
@@ -72,6 +73,10 @@ void stats_detach(struct run_stats *s, rs_machine *m)
         s->tlb.full_flushes += t.full_flushes;
         s->tlb.pcid_flushes += t.pcid_flushes;
         s->tlb.avoidable_flushes += t.avoidable_flushes;
+        s->tlb.model_l1_misses += t.model_l1_misses;
+        s->tlb.model_stlb_hits += t.model_stlb_hits;
+        s->tlb.model_stlb_misses += t.model_stlb_misses;
+        s->tlb.model_walk_entries += t.model_walk_entries;
     }
     rs_unsubscribe(m, on_event, s);
 }
@@ -85,8 +90,9 @@ void stats_print(const struct run_stats *s, FILE *f, uint64_t insns, uint64_t cy
                  uint64_t cpu_hz, double host_seconds)
 {
     double emulated = cpu_hz ? (double)cycles / (double)cpu_hz : 0.0;
-    fprintf(f, "ringscope stats: %llu instructions, %llu cycles (%.6f s of virtual time at %.3f GHz)\n",
-            (unsigned long long)insns, (unsigned long long)cycles, emulated, (double)cpu_hz / 1e9);
+    fprintf(f, "ringscope stats: %llu instructions, %llu cycles (%.6f s of virtual time at %.3f GHz, "
+            "CPU model %s)\n", (unsigned long long)insns, (unsigned long long)cycles, emulated,
+            (double)cpu_hz / 1e9, s->cpu_model ? s->cpu_model : "?");
     fprintf(f, "  host: %.3f s, %.1f MIPS, emulated/host time %.3f\n", host_seconds,
             host_seconds > 0 ? (double)insns / host_seconds / 1e6 : 0.0,
             host_seconds > 0 ? emulated / host_seconds : 0.0);
@@ -100,7 +106,7 @@ void stats_print(const struct run_stats *s, FILE *f, uint64_t insns, uint64_t cy
         if (s->cycles_mode[i])
             fprintf(f, "  %s %llu (%.1f%%)", rs_mode_name((rs_mode)i), (unsigned long long)s->cycles_mode[i],
                     pct(s->cycles_mode[i], cycles));
-    fprintf(f, "\n  transitions (%llu events; cycles charged come with the timing model):\n",
+    fprintf(f, "\n  transitions (%llu events; cycles charged per transition):\n",
             (unsigned long long)s->events);
     for (unsigned k = 0; k < RS_EV_KIND_COUNT; k++) {
         if (!s->kind[k].count)
@@ -115,6 +121,12 @@ void stats_print(const struct run_stats *s, FILE *f, uint64_t insns, uint64_t cy
             (unsigned long long)s->tlb.misses, (unsigned long long)s->tlb.walks,
             (unsigned long long)s->tlb.slow_hits, (unsigned long long)s->tlb.full_flushes,
             (unsigned long long)s->tlb.pcid_flushes, (unsigned long long)s->tlb.avoidable_flushes);
+    if (s->tlb.model_l1_misses)
+        fprintf(f, "  modelled TLBs: %llu first-level misses, %llu second-level hits, %llu page walks "
+                   "(%llu entries read)\n",
+                (unsigned long long)s->tlb.model_l1_misses, (unsigned long long)s->tlb.model_stlb_hits,
+                (unsigned long long)s->tlb.model_stlb_misses,
+                (unsigned long long)s->tlb.model_walk_entries);
     fprintf(f, "  cycles by address space (CR3):\n");
     for (unsigned i = 0; i < s->nspaces; i++)
         fprintf(f, "    0x%012llx %12llu (%.1f%%)\n", (unsigned long long)s->space[i].cr3,
@@ -131,6 +143,7 @@ int stats_write_json(const struct run_stats *s, FILE *f, uint64_t insns, uint64_
     json_object_set_new(root, "instructions", json_integer((json_int_t)insns));
     json_object_set_new(root, "cycles", json_integer((json_int_t)cycles));
     json_object_set_new(root, "cpu_hz", json_integer((json_int_t)cpu_hz));
+    json_object_set_new(root, "cpu_model", json_string(s->cpu_model ? s->cpu_model : "?"));
     json_object_set_new(root, "host_seconds", json_real(host_seconds));
     json_object_set_new(root, "mips", json_real(host_seconds > 0 ? (double)insns / host_seconds / 1e6 : 0));
     for (unsigned c = 0; c < 4; c++) {
@@ -144,8 +157,9 @@ int stats_write_json(const struct run_stats *s, FILE *f, uint64_t insns, uint64_
         if (!s->kind[k].count)
             continue;
         json_object_set_new(kinds, rs_event_kind_name((rs_event_kind)k),
-                            json_pack("{s:I,s:I,s:I,s:I}", "count", (json_int_t)s->kind[k].count,
+                            json_pack("{s:I,s:I,s:f,s:I,s:I}", "count", (json_int_t)s->kind[k].count,
                                       "total", (json_int_t)s->kind[k].total,
+                                      "mean", (double)s->kind[k].total / (double)s->kind[k].count,
                                       "min", (json_int_t)s->kind[k].min,
                                       "max", (json_int_t)s->kind[k].max));
     }
@@ -156,11 +170,15 @@ int stats_write_json(const struct run_stats *s, FILE *f, uint64_t insns, uint64_
     json_object_set_new(root, "cycles_by_mode", mode);
     json_object_set_new(root, "transitions", kinds);
     json_object_set_new(root, "address_spaces", spaces);
-    json_object_set_new(root, "tlb", json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}",
+    json_object_set_new(root, "tlb", json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:{s:I,s:I,s:I,s:I}}",
         "misses", (json_int_t)s->tlb.misses, "walks", (json_int_t)s->tlb.walks,
         "slow_hits", (json_int_t)s->tlb.slow_hits, "full_flushes", (json_int_t)s->tlb.full_flushes,
         "pcid_flushes", (json_int_t)s->tlb.pcid_flushes,
-        "avoidable_flushes", (json_int_t)s->tlb.avoidable_flushes));
+        "avoidable_flushes", (json_int_t)s->tlb.avoidable_flushes,
+        "model", "l1_misses", (json_int_t)s->tlb.model_l1_misses,
+        "stlb_hits", (json_int_t)s->tlb.model_stlb_hits,
+        "stlb_misses", (json_int_t)s->tlb.model_stlb_misses,
+        "walk_entries", (json_int_t)s->tlb.model_walk_entries));
     int r = json_dumpf(root, f, JSON_INDENT(2) | JSON_SORT_KEYS);
     fputc('\n', f);
     json_decref(root);

@@ -29,6 +29,7 @@ struct run_stats {
     struct { uint64_t count, total, min, max; } kind[RS_EV_KIND_COUNT];
     uint64_t events;
     rs_tlb_stats tlb;                   /* summed over machines */
+    const char *cpu_model;              /* the timing profile */
 };
 
 /* Start accounting on a (new) machine in its power-on state. */

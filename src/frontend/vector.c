@@ -450,6 +450,9 @@ enum vector_result vector_run(json_t *v, struct strbuf *diff)
         strbuf_printf(diff, "  cannot create a machine\n");
         return VECTOR_INVALID;
     }
+    /* Vectors describe architectural state: virtual time (RDTSC) counts
+     * one cycle per instruction, whatever the default timing profile. */
+    rs_set_cpu_model(m, "one-cycle");
     sc.mode = (rs_mode)mode;
     sc.cpl = (unsigned)cpl;
     rs_set_mode(m, sc.mode, sc.cpl);

@@ -90,8 +90,11 @@ static struct tlb_entry *translate_entry(struct cpu *cpu, uint64_t lin, enum acc
 
     cpu->tlb.misses++;
     struct walk_result w = { .pa = lin, .shift = 12 };
-    if (cpu->cr0 & CR0_PG)
+    if (cpu->cr0 & CR0_PG) {
+        timing_tlb_miss(cpu, lin, kind == ACC_EXEC);
         paging_walk(cpu, lin, kind, af, &w);
+        timing_tlb_fill(cpu, lin, w.shift, w.global, kind == ACC_EXEC);
+    }
     /* A supervisor data translation of a user page under SMAP holds only
      * while AC = 1: it goes to class 2, which only the slow path consults,
      * and only with AC = 1. */

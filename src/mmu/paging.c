@@ -41,6 +41,11 @@
  * all-ones (present, every reserved bit set: a RSVD fault). */
 static uint64_t entry_read(struct cpu *cpu, uint64_t pa, unsigned size)
 {
+    if (cpu->timing.charge_walk) {
+        /* A walk the modelled TLBs could not spare (timing_tlb.c). */
+        cpu_charge(cpu, T_WALK_LEVEL);
+        cpu->timing.walk_entries++;
+    }
     const uint8_t *p = physmem_ptr(cpu->mem, pa, size);
     if (!p)
         return size == 8 ? ~0ull : 0xffffffffull;
@@ -305,6 +310,7 @@ void tlb_flush_all(struct cpu *cpu)
     forget_contexts(ps);
     ps->next_ctx = 1;
     ps->flushes++;
+    timing_tlb_flush_all(cpu);
     cpu->tlb.has_large = false;
     tlb_set_context(cpu);
     jump_flush(cpu);
@@ -319,6 +325,7 @@ static void flush_pcid(struct cpu *cpu, uint16_t pcid)
         ps->pcid_ctx[pcid] = 0;
         ps->ctx_flushes++;
     }
+    timing_tlb_flush_pcid(cpu, pcid);
     if (pcid == current_pcid(cpu)) {
         tlb_set_context(cpu);
         jump_flush(cpu);
@@ -335,6 +342,7 @@ void tlb_flush_nonglobal(struct cpu *cpu)
     struct paging_state *ps = &cpu->paging;
     forget_contexts(ps);
     ps->ctx_flushes++;
+    timing_tlb_flush_nonglobal(cpu);
     tlb_set_context(cpu);
     jump_flush(cpu);
 }
@@ -369,6 +377,7 @@ void tlb_invlpg(struct cpu *cpu, uint64_t lin)
 {
     /* The current PCID's entries and global ones (SDM INVLPG). */
     invalidate_page(cpu, lin, cpu->paging.pcid_ctx[current_pcid(cpu)], true);
+    timing_tlb_invlpg(cpu, current_pcid(cpu), lin);
     jump_flush(cpu);
 }
 
@@ -377,6 +386,7 @@ void tlb_invlpg_pcid(struct cpu *cpu, uint16_t pcid, uint64_t lin)
     unsigned ctx = cpu->paging.pcid_ctx[pcid & 0xfff];
     if (ctx)
         invalidate_page(cpu, lin, ctx, false);
+    timing_tlb_invlpg(cpu, pcid & 0xfff, lin);
     if ((pcid & 0xfff) == current_pcid(cpu))
         jump_flush(cpu);
 }
@@ -403,6 +413,7 @@ void mmu_write_cr3(struct cpu *cpu, uint64_t value)
      * PCID 000H); with them, those of the new PCID unless bit 63 was set. */
     if (!noflush)
         flush_pcid(cpu, current_pcid(cpu));
+    cpu_charge(cpu, noflush ? T_CR3_NOFLUSH : T_CR3_FLUSH);
     tlb_set_context(cpu);
     jump_flush(cpu);    /* the decoded-block jump cache is keyed by linear address only */
 }

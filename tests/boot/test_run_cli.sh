@@ -71,9 +71,12 @@ error "/nonexistent/out/com1" --serial file:/nonexistent/out/com1 "$built/mb-elf
 error "/nonexistent/in" --input file:/nonexistent/in "$built/mb-elf32.elf"
 error "256 KiB" --bios small.bin "$built/mb-elf32.elf"
 error "/nonexistent/fw.bin" --bios /nonexistent/fw.bin "$built/mb-elf32.elf"
-# Options of later milestones say so.
-error "not yet available" --trace t.json "$built/mb-elf32.elf"
-error "not yet available" --debug "$built/mb-elf32.elf"
+# Timing, trace and window options.
+error "no profile named 'pentium'" --cpu-model pentium "$built/mb-elf32.elf"
+error "--trace-format wants jsonl or chrome" --trace t.json --trace-format xml "$built/mb-elf32.elf"
+error "apply to --trace FILE" --trace-ring 10 "$built/mb-elf32.elf"
+error "--trace-ring wants" --trace t.json --trace-ring 0 "$built/mb-elf32.elf"
+error "applies to --debug" --debug-script s.txt "$built/mb-elf32.elf"
 
 "$rs" run --help >out.txt 2>err.txt; rc=$?
 [ "$rc" -eq 0 ] && grep -q -- '--max-cycles' out.txt || fail "run --help: exit $rc"

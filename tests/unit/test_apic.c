@@ -38,6 +38,8 @@ static void create(uint64_t cpu_hz, uint64_t tsc_hz)
     char err[160];
     rs_pc_config cfg = { .cpu_hz = cpu_hz, .tsc_hz = tsc_hz };
     ck_assert_int_eq(rs_create_pc(&cfg, &rm, err, sizeof(err)), RS_OK);
+    /* Timing assertions below count instructions: one cycle each. */
+    ck_assert_int_eq(rs_set_cpu_model(rm, "one-cycle"), RS_OK);
     m = (struct machine *)rm;
     nlog = 0;
     rs_set_log(rm, count_log, NULL);

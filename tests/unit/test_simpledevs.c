@@ -43,6 +43,8 @@ static void make_pc(rs_pc_config *cfg)
     cfg->debugcon_out = con_capture;
     con_len = 0;
     ck_assert_int_eq(rs_create_pc(cfg, &rm, err, sizeof(err)), RS_OK);
+    /* Timing assertions below count instructions: one cycle each. */
+    ck_assert_int_eq(rs_set_cpu_model(rm, "one-cycle"), RS_OK);
     m = (struct machine *)rm;       /* rs_machine is a struct machine (api.c) */
     static const uint8_t spin[] = { 0xeb, 0xfe };
     ck_assert_int_eq(rs_write_phys(rm, SPIN, spin, sizeof(spin)), RS_OK);

@@ -25,6 +25,7 @@ static void setup(void)
 {
     rs_config cfg = { .stop_on_exception = true };
     ck_assert_int_eq(rs_create(&cfg, &m), RS_OK);
+    ck_assert_int_eq(rs_set_cpu_model(m, "one-cycle"), RS_OK);     /* RDTSC checks count insns */
     ck_assert_int_eq(rs_map_ram(m, 0, RAM_SIZE), RS_OK);
 }
 

@@ -43,6 +43,7 @@ static void setup(void)
     cfg.serial_out[0] = capture;
     tx_len = 0;
     ck_assert_int_eq(rs_create_pc(&cfg, &rm, err, sizeof(err)), RS_OK);
+    ck_assert_int_eq(rs_set_cpu_model(rm, "one-cycle"), RS_OK);   /* timings count insns */
     m = (struct machine *)rm;       /* rs_machine is a struct machine (api.c) */
     u = m->pc->com[0];
     ck_assert_ptr_nonnull(u);
@@ -427,6 +428,7 @@ START_TEST(guest_receive_interrupts)
     cfg.debugcon_out = debugcon_capture;
     debugcon_len = 0;
     ck_assert_int_eq(rs_create_pc(&cfg, &rm, err, sizeof(err)), RS_OK);
+    ck_assert_int_eq(rs_set_cpu_model(rm, "one-cycle"), RS_OK);   /* timings count insns */
     m = (struct machine *)rm;
     if (!m->pc->pic)
         return;                                 /* no PIC in this build yet */

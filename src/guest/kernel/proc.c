@@ -17,6 +17,10 @@ static u8 kstacks[NPROC][KSTACK_SIZE] __attribute__((aligned(16)));
 static struct proc idle_task;          /* pid 0: the boot thread, runs when no one else can */
 static int next_pid = 1;
 int init_pid;
+/* One past the highest slot ever used: the scans below stop there rather
+ * than at NPROC, so their cost follows the number of processes, not the
+ * table's size (Linux keeps run queues and wait queues for the same reason). */
+static int nslots;
 
 void sched_init(void)
 {
@@ -73,8 +77,9 @@ void schedule(void)
     if (prev->state == P_RUNNING)
         prev->state = P_RUNNABLE;
     int start = prev == &idle_task ? 0 : (int)(prev - procs) + 1;
-    for (int i = 0; i < NPROC; i++) {
-        struct proc *p = &procs[(start + i) % NPROC];
+    for (int i = 0; i < nslots; i++) {
+        int slot = start + i < nslots ? start + i : start + i - nslots;
+        struct proc *p = &procs[slot];
         if (p->state == P_RUNNABLE) {
             next = p;
             break;
@@ -106,7 +111,7 @@ void sleep_on(void *chan)
 
 void wakeup(void *chan)
 {
-    for (int i = 0; i < NPROC; i++)
+    for (int i = 0; i < nslots; i++)
         if (procs[i].state == P_SLEEPING && procs[i].chan == chan)
             procs[i].state = P_RUNNABLE;
 }
@@ -131,6 +136,8 @@ int proc_spawn(const char *name, const char *args, struct proc *parent)
     if (!p)
         return -EAGAIN;
     int slot = (int)(p - procs);
+    if (slot >= nslots)
+        nslots = slot + 1;
     memset(p, 0, sizeof(*p));
     p->kstack = kstacks[slot];
     p->pcid = (u16)(slot + 1);
@@ -199,10 +206,10 @@ void proc_exit(int status)
         poweroff(code);
     }
     struct proc *init = 0;
-    for (int i = 0; i < NPROC; i++)
+    for (int i = 0; i < nslots; i++)
         if (procs[i].pid == init_pid && procs[i].state != P_UNUSED)
             init = &procs[i];
-    for (int i = 0; i < NPROC; i++)
+    for (int i = 0; i < nslots; i++)
         if (procs[i].parent == p && procs[i].state != P_UNUSED) {
             procs[i].parent = init;               /* orphans go to init */
             if (procs[i].state == P_ZOMBIE && init)
@@ -220,7 +227,7 @@ int proc_wait(int pid, int *status)
 {
     for (;;) {
         int have = 0;
-        for (int i = 0; i < NPROC; i++) {
+        for (int i = 0; i < nslots; i++) {
             struct proc *p = &procs[i];
             if (p->state == P_UNUSED || p->parent != current || (pid != -1 && p->pid != pid))
                 continue;
