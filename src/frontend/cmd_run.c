@@ -251,7 +251,7 @@ static void progress(struct run_state *st, bool force)
 static const char *exc_name(unsigned v)
 {
     static const char *n[] = { "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF",
-                               "#MF", "#TS", "#NP", "#SS", "#GP", "#PF", "#15", "#MF", "#AC",
+                               "vector 9", "#TS", "#NP", "#SS", "#GP", "#PF", "#15", "#MF", "#AC",
                                "#MC", "#XM", "#VE", "#CP" };
     return v < sizeof(n) / sizeof(n[0]) ? n[v] : "vector";
 }
@@ -495,11 +495,17 @@ static int run_main(struct run_state *st)
 
     int rc = RUN_EXIT_ERROR;
     st->started = st->progress_at = host_seconds();
-    if (o->trace && trace_start(st))
-        goto out;
     if (o->debug && debug_window_open(st))
         goto out;
-    if (build_machine(st, true) == 0) {
+    int built = build_machine(st, true);
+    /* The trace starts once the image has loaded (a bad image is its own
+     * error, and leaves no trace file behind). */
+    if (built == 0 && o->trace) {
+        if (trace_start(st))
+            goto out;
+        trace_attach(st->trace, st->m);
+    }
+    if (built == 0) {
         rc = o->debug ? debug_window_run(st) : run_loop(st);
         if (o->progress)
             progress(st, true);
@@ -533,9 +539,9 @@ static int run_main(struct run_state *st)
                 fclose(f);
         }
     }
-    if (st->trace)
-        trace_finish(st, rc);
 out:
+    if (st->trace && trace_finish(st, rc) && rc != RUN_EXIT_ERROR)
+        rc = RUN_EXIT_ERROR;
     rs_destroy(st->m);
     run_io_close(&st->io);
     return rc;

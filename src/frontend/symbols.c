@@ -1,13 +1,16 @@
 /*
  * Guest symbols through libelf: every STT_FUNC/STT_OBJECT/STT_NOTYPE symbol
  * with a name and a nonzero value from .symtab (or .dynsym), sorted by
- * address for a binary search.
+ * address for a binary search. Absolute symbols (SHN_ABS) are constants
+ * (an assembler's `.set vec, 0x100`, a linker script's KERNEL_VMA), not
+ * places in the image, so they name nothing.
  */
 #include "frontend/symbols.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +21,7 @@
 struct symbol {
     uint64_t addr, size;
     char *name;
+    bool global;
 };
 
 struct symtab {
@@ -30,8 +34,14 @@ static int by_address(const void *a, const void *b)
     const struct symbol *x = a, *y = b;
     if (x->addr != y->addr)
         return x->addr < y->addr ? -1 : 1;
-    /* Prefer a sized symbol (a function) over a label at the same address. */
-    return (x->size == 0) - (y->size == 0);
+    /* Prefer a sized symbol (a function) over a label at the same address,
+     * then a global one over a local one, then the first name, so that
+     * aliases (__switch_to_asm and swtch) always give the same answer. */
+    if ((x->size == 0) != (y->size == 0))
+        return (x->size == 0) - (y->size == 0);
+    if (x->global != y->global)
+        return y->global - x->global;
+    return strcmp(x->name, y->name);
 }
 
 static int add_section(struct symtab *t, Elf *e, Elf_Scn *scn, const GElf_Shdr *sh)
@@ -47,7 +57,7 @@ static int add_section(struct symtab *t, Elf *e, Elf_Scn *scn, const GElf_Shdr *
     for (size_t i = 0; i < n; i++) {
         GElf_Sym s;
         if (!gelf_getsym(d, (int)i, &s) || !s.st_name || !s.st_value ||
-            s.st_shndx == SHN_UNDEF)
+            s.st_shndx == SHN_UNDEF || s.st_shndx == SHN_ABS)
             continue;
         int type = GELF_ST_TYPE(s.st_info);
         if (type != STT_FUNC && type != STT_OBJECT && type != STT_NOTYPE)
@@ -58,7 +68,8 @@ static int add_section(struct symtab *t, Elf *e, Elf_Scn *scn, const GElf_Shdr *
         char *copy = strdup(name);
         if (!copy)
             return -1;
-        t->sym[t->count++] = (struct symbol){ s.st_value, s.st_size, copy };
+        t->sym[t->count++] = (struct symbol){ s.st_value, s.st_size, copy,
+                                              GELF_ST_BIND(s.st_info) != STB_LOCAL };
     }
     return 0;
 }

@@ -10,9 +10,10 @@
 
 #include "frontend/run.h"
 
-/* Open st->o.trace, parse the filters, load the symbols of st->o.image and
- * set st->trace. Returns 0, or -1 after printing one line naming the
- * problem. Called before the machine is built. */
+/* Open st->o.trace, parse the filters, load the symbols of st->o.image (an
+ * image that is not ELF has none: nothing is named) and set st->trace.
+ * Returns 0, or -1 after printing one line naming the problem. Called once
+ * the first machine is built and its image loaded. */
 int trace_start(struct run_state *st);
 
 /* Subscribe the writer to a new machine (power-on and every reboot). */
