@@ -539,6 +539,33 @@ rs_err rs_cpu_model_info(unsigned index, const char **name, const char **descrip
     return RS_OK;
 }
 
+rs_err rs_set_breakpoint(rs_machine *m, uint64_t linear)
+{
+    if (!m)
+        return RS_ERR_ARG;
+    struct host_breakpoints *hb = &cpu_of(m)->host_bp;
+    for (unsigned i = 0; i < hb->count; i++)
+        if (hb->addr[i] == linear)
+            return RS_OK;
+    if (hb->count == RS_MAX_BREAKPOINTS)
+        return RS_ERR_ARG;
+    hb->addr[hb->count++] = linear;
+    return RS_OK;
+}
+
+rs_err rs_clear_breakpoint(rs_machine *m, uint64_t linear)
+{
+    if (!m)
+        return RS_ERR_ARG;
+    struct host_breakpoints *hb = &cpu_of(m)->host_bp;
+    for (unsigned i = 0; i < hb->count; i++)
+        if (hb->addr[i] == linear) {
+            hb->addr[i] = hb->addr[--hb->count];
+            return RS_OK;
+        }
+    return RS_ERR_ARG;
+}
+
 rs_err rs_get_cpu_model(rs_machine *m, const char **name)
 {
     if (!m || !name)

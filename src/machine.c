@@ -112,6 +112,7 @@ static rs_stop stop_of(enum cpu_stop s)
     case CPU_STOP_HALT: return RS_STOP_HALT;
     case CPU_STOP_SHUTDOWN: return RS_STOP_SHUTDOWN;
     case CPU_STOP_REQUESTED: return RS_STOP_REQUESTED;
+    case CPU_STOP_BREAKPOINT: return RS_STOP_BREAKPOINT;
     default: return RS_STOP_BUDGET;
     }
 }

@@ -37,6 +37,7 @@ typedef enum rs_stop {
     RS_STOP_REQUESTED,  /* rs_request_stop() was called, e.g. by an I/O handler */
     RS_STOP_POWEROFF,   /* the guest powered off (isa-debug-exit, ACPI): rs_get_exit_status */
     RS_STOP_RESET,      /* the guest asked for a reset and the machine was told not to reboot */
+    RS_STOP_BREAKPOINT, /* the next instruction is at a host breakpoint (rs_set_breakpoint) */
 } rs_stop;
 
 /* General-purpose registers, RIP and RFLAGS, in encoding order. */
@@ -283,6 +284,14 @@ rs_err rs_nmi(rs_machine *m);
 typedef uint32_t (*rs_port_in_fn)(void *ctx, uint16_t port, unsigned size);
 typedef void (*rs_port_out_fn)(void *ctx, uint16_t port, unsigned size, uint32_t value);
 rs_err rs_set_port_handlers(rs_machine *m, rs_port_in_fn in, rs_port_out_fn out, void *ctx);
+
+/* Host (debugger) breakpoints on linear instruction addresses, invisible to
+ * the guest (unlike DR0-DR3): rs_run() returns RS_STOP_BREAKPOINT before
+ * executing an instruction whose first byte is at one; the next rs_run()
+ * executes it. At most RS_MAX_BREAKPOINTS; setting one twice is RS_OK. */
+#define RS_MAX_BREAKPOINTS 16
+rs_err rs_set_breakpoint(rs_machine *m, uint64_t linear);
+rs_err rs_clear_breakpoint(rs_machine *m, uint64_t linear);    /* RS_ERR_ARG if not set */
 
 /* Ask rs_run() to return RS_STOP_REQUESTED after the current instruction.
  * Safe to call from an event subscriber or a port handler. */

@@ -197,6 +197,15 @@ struct cpu {
     struct pending_exception exc;
     bool stop_on_exception;
     bool stop_request;          /* rs_request_stop(): leave cpu_run after this insn */
+    /* Host breakpoints (rs_set_breakpoint): linear addresses where cpu_run
+     * stops before executing; `resume` is the one it stopped at, executed
+     * when the run goes on. */
+    struct host_breakpoints {
+        uint64_t addr[RS_MAX_BREAKPOINTS];
+        unsigned count;
+        uint64_t resume;
+        bool resuming;
+    } host_bp;
     struct interrupt_state intr;
     struct debug_state debug;
     struct event_sink events;
@@ -208,7 +217,7 @@ struct cpu {
 
 /* Why cpu_run() returned. */
 enum cpu_stop { CPU_STOP_BUDGET, CPU_STOP_EXCEPTION, CPU_STOP_HALT, CPU_STOP_SHUTDOWN,
-                CPU_STOP_REQUESTED };
+                CPU_STOP_REQUESTED, CPU_STOP_BREAKPOINT };
 
 /* Execute until `max_insns` more instructions retire (0: no limit), an
  * exception is raised, or the CPU halts (exec.c). */

@@ -128,6 +128,38 @@ static int boundary(struct cpu *cpu)
     return RUN;
 }
 
+/* The linear address of the instruction at `rip`. */
+static inline uint64_t code_lin(const struct cpu *cpu, uint64_t rip)
+{
+    return cpu->mode == MODE_LONG64 ? rip : (cpu->seg[S_CS].base + rip) & 0xffffffffu;
+}
+
+static bool is_host_bp(const struct cpu *cpu, uint64_t lin)
+{
+    for (unsigned i = 0; i < cpu->host_bp.count; i++)
+        if (cpu->host_bp.addr[i] == lin)
+            return true;
+    return false;
+}
+
+/* The next instruction is at `lin`: stop for a host breakpoint there,
+ * unless the run stopped at it last time (then it executes now). */
+static bool stop_at_host_bp(struct cpu *cpu, uint64_t lin)
+{
+    struct host_breakpoints *hb = &cpu->host_bp;
+    if (!is_host_bp(cpu, lin)) {
+        hb->resuming = false;
+        return false;
+    }
+    if (hb->resuming && hb->resume == lin) {
+        hb->resuming = false;
+        return false;
+    }
+    hb->resume = lin;
+    hb->resuming = true;
+    return true;
+}
+
 /* Instruction breakpoints (DR7 Ln/Gn with R/Wn = 00) on the instruction
  * about to run, unless RF = 1: a fault-class #DB with DR6.Bn set (SDM
  * Vol. 3A, 17.2.4-17.2.5, 17.3.1.1). LENn is taken as 00 (1 byte), the
@@ -155,10 +187,15 @@ static void check_insn_breakpoints(struct cpu *cpu)
  * at its start makes a single-step #DB trap after it (DR6.BS), unless it
  * delivered a software interrupt (TF cleared on the way in) or it loaded SS
  * (the MOV SS shadow inhibits the trap until after the next instruction:
- * SDM Vol. 3A, 6.8.3). Returns false when the machine stops on the trap. */
-static bool careful_step(struct cpu *cpu)
+ * SDM Vol. 3A, 6.8.3). Returns RUN, or CPU_STOP_EXCEPTION when the machine
+ * stops on the trap, or CPU_STOP_BREAKPOINT before an instruction at a host
+ * breakpoint. */
+static int careful_step(struct cpu *cpu)
 {
     struct interrupt_state *is = &cpu->intr;
+    /* A host breakpoint stops before anything of the instruction happens. */
+    if (unlikely(cpu->host_bp.count) && stop_at_host_bp(cpu, code_lin(cpu, cpu->rip)))
+        return CPU_STOP_BREAKPOINT;
     cpu->insn_rip = cpu->rip;
     is->shadow = SHADOW_NONE;
     if (!(cpu->rflags & F_RF) && (cpu->debug.dr[7] & 0xff))
@@ -179,10 +216,10 @@ static bool careful_step(struct cpu *cpu)
     uint8_t hits = cpu->debug.data_hits;
     bool step = is->step_trap;
     if (!step && !hits)
-        return true;
+        return RUN;
     is->step_trap = false;
     if (is->shadow == SHADOW_SS)
-        return true;    /* the MOV SS shadow holds debug traps back (SDM 6.8.3) */
+        return RUN;    /* the MOV SS shadow holds debug traps back (SDM 6.8.3) */
     if (hits)
         cpu->debug.dr[6] = (cpu->debug.dr[6] & ~0xfull) | hits;
     if (step)
@@ -191,10 +228,23 @@ static bool careful_step(struct cpu *cpu)
         cpu->exc.vector = EXC_DB;
         cpu->exc.has_error_code = false;
         cpu->exc.error_code = 0;
-        return false;
+        return CPU_STOP_EXCEPTION;
     }
     is->db_pending = true;
-    return true;
+    return RUN;
+}
+
+/* Host breakpoints: how many of the block's instructions run before one
+ * (0: stop now). */
+static unsigned insns_before_host_bp(struct cpu *cpu, const struct block *b)
+{
+    uint64_t lin = code_lin(cpu, cpu->rip);
+    if (stop_at_host_bp(cpu, lin))
+        return 0;
+    unsigned n = 1;
+    for (lin += b->insn[0].len; n < b->count && !is_host_bp(cpu, lin); lin += b->insn[n++].len)
+        ;
+    return n;
 }
 
 /* The block would run past the next deadline: how many of its
@@ -250,8 +300,9 @@ enum cpu_stop cpu_run(struct cpu *cpu, uint64_t max_insns)
                     return (enum cpu_stop)r;
             }
             if ((cpu->rflags & (F_TF | F_RF)) | is->shadow | (cpu->debug.dr[7] & 0xff)) {
-                if (!careful_step(cpu))
-                    return CPU_STOP_EXCEPTION;
+                int r = careful_step(cpu);
+                if (r != RUN)
+                    return (enum cpu_stop)r;
                 continue;
             }
         }
@@ -262,6 +313,13 @@ enum cpu_stop cpu_run(struct cpu *cpu, uint64_t max_insns)
         unsigned count = b->count;
         if (unlikely(cpu->cycle_deadline - cpu->cycles < b->cycles))
             count = insns_before_deadline(cpu, b);
+        if (unlikely(cpu->host_bp.count)) {
+            unsigned n = insns_before_host_bp(cpu, b);
+            if (n == 0)
+                return CPU_STOP_BREAKPOINT;
+            if (n < count)
+                count = n;
+        }
         const struct insn *end = in + (count < left ? count : left);
         do {
             cpu->insn_rip = cpu->rip;

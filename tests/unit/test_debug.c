@@ -1,7 +1,8 @@
 /*
  * Data breakpoints (SDM Vol. 3A, 17.2.4-17.2.5): DR0 + DR7 set by guest
  * code at CPL 0 in 64-bit mode, then a data access; a match is a trap-class
- * #DB after the accessing instruction, with DR6.B0 set.
+ * #DB after the accessing instruction, with DR6.B0 set. And host
+ * breakpoints (rs_set_breakpoint), which the guest never sees.
  */
 #include <check.h>
 #include <stdlib.h>
@@ -124,6 +125,67 @@ START_TEST(disabled_breakpoint_does_not_trap)
 }
 END_TEST
 
+/* A loop: inc rax; inc rbx; jmp back. A host breakpoint on the second
+ * instruction stops every pass before it, with nothing of it done; the run
+ * that resumes executes it. */
+START_TEST(host_breakpoint_stops_before_the_instruction)
+{
+    static const uint8_t code[] = { 0x48, 0xff, 0xc0,      /* inc rax */
+                                    0x48, 0xff, 0xc3,      /* inc rbx */
+                                    0xeb, 0xf8 };          /* jmp CODE */
+    ck_assert_int_eq(rs_write_phys(m, CODE, code, sizeof(code)), RS_OK);
+    rs_set_reg(m, RS_RIP, CODE);
+    rs_set_reg(m, RS_RAX, 0);
+    rs_set_reg(m, RS_RBX, 0);
+    ck_assert_int_eq(rs_set_breakpoint(m, CODE + 3), RS_OK);
+    ck_assert_int_eq(rs_set_breakpoint(m, CODE + 3), RS_OK);     /* twice: one */
+    for (uint64_t pass = 1; pass <= 3; pass++) {
+        rs_stop why;
+        uint64_t retired = 0, rip, rax, rbx;
+        ck_assert_int_eq(rs_run(m, 100, &why, &retired), RS_OK);
+        ck_assert_int_eq(why, RS_STOP_BREAKPOINT);
+        rs_get_reg(m, RS_RIP, &rip);
+        rs_get_reg(m, RS_RAX, &rax);
+        rs_get_reg(m, RS_RBX, &rbx);
+        ck_assert_uint_eq(rip, CODE + 3);
+        ck_assert_uint_eq(rax, pass);
+        ck_assert_uint_eq(rbx, pass - 1);
+        ck_assert_uint_eq(retired, pass == 1 ? 1 : 3);  /* inc rbx, jmp, inc rax */
+    }
+    /* Single steps stop there too (the careful path), then step over it. */
+    rs_stop why;
+    ck_assert_int_eq(rs_step(m, &why), RS_OK);
+    ck_assert_int_eq(why, RS_STOP_BUDGET);          /* resumed: inc rbx ran */
+    ck_assert_int_eq(rs_clear_breakpoint(m, CODE + 3), RS_OK);
+    ck_assert_int_eq(rs_clear_breakpoint(m, CODE + 3), RS_ERR_ARG);
+    ck_assert_int_eq(rs_run(m, 30, &why, NULL), RS_OK);
+    ck_assert_int_eq(why, RS_STOP_BUDGET);          /* no breakpoint left */
+    for (unsigned i = 0; i < RS_MAX_BREAKPOINTS; i++)
+        ck_assert_int_eq(rs_set_breakpoint(m, 0x8000 + i), RS_OK);
+    ck_assert_int_eq(rs_set_breakpoint(m, 0x9000), RS_ERR_ARG);
+}
+END_TEST
+
+/* With TF set every instruction takes the careful path: the breakpoint
+ * stops it there as well, before the single-step trap of anything. */
+START_TEST(host_breakpoint_on_the_careful_path)
+{
+    static const uint8_t code[] = { 0x90, 0x90, 0xf4 };    /* nop; nop; hlt */
+    ck_assert_int_eq(rs_write_phys(m, CODE, code, sizeof(code)), RS_OK);
+    rs_set_reg(m, RS_RIP, CODE);
+    ck_assert_int_eq(rs_set_breakpoint(m, CODE + 1), RS_OK);
+    rs_stop why;
+    ck_assert_int_eq(rs_step(m, &why), RS_OK);
+    ck_assert_int_eq(why, RS_STOP_BUDGET);
+    uint64_t rip;
+    rs_set_reg(m, RS_RFLAGS, 0x102);                 /* TF */
+    ck_assert_int_eq(rs_run(m, 10, &why, NULL), RS_OK);
+    ck_assert_int_eq(why, RS_STOP_BREAKPOINT);
+    rs_get_reg(m, RS_RIP, &rip);
+    ck_assert_uint_eq(rip, CODE + 1);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("debug");
@@ -134,6 +196,8 @@ int main(void)
     tcase_add_test(tc, read_write_breakpoint_traps_on_read);
     tcase_add_test(tc, access_outside_the_range_does_not_trap);
     tcase_add_test(tc, disabled_breakpoint_does_not_trap);
+    tcase_add_test(tc, host_breakpoint_stops_before_the_instruction);
+    tcase_add_test(tc, host_breakpoint_on_the_careful_path);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
