@@ -239,6 +239,13 @@ static int careful_step(struct cpu *cpu)
 static unsigned insns_before_host_bp(struct cpu *cpu, const struct block *b)
 {
     uint64_t lin = code_lin(cpu, cpu->rip);
+    bool inside = false;        /* most blocks hold no breakpoint: one range test each */
+    for (unsigned i = 0; i < cpu->host_bp.count; i++)
+        inside |= cpu->host_bp.addr[i] - lin < b->bytes;
+    if (!inside) {
+        cpu->host_bp.resuming = false;
+        return b->count;
+    }
     if (stop_at_host_bp(cpu, lin))
         return 0;
     unsigned n = 1;

@@ -302,6 +302,9 @@ static int budget_left(struct run_state *st, uint64_t steps, uint64_t *slice)
     uint64_t mine = cycles - st->base_cycles, limit = 0;
     if (o->max_cycles)
         limit = o->max_cycles - st->base_cycles;
+    if (st->stop_cycle && st->stop_cycle > st->base_cycles &&
+        (!limit || st->stop_cycle - st->base_cycles < limit))
+        limit = st->stop_cycle - st->base_cycles;
     if (st->io.stdin_mode == RUN_STDIN_TTY) {
         uint64_t step = core_hz(st->m) / PACE_SLICES_PER_SECOND;
         if (!limit || mine + step < limit)
@@ -351,12 +354,19 @@ static int reboot(struct run_state *st)
     return build_machine(st, false);
 }
 
+int run_pending_signal(void)
+{
+    if (!got_signal)
+        return RUN_CONTINUE;
+    fprintf(stderr, "ringscope: stopped by signal %d\n", (int)got_signal);
+    return RUN_EXIT_SIGNAL + got_signal;
+}
+
 int run_slice(struct run_state *st, uint64_t steps)
 {
-    if (got_signal) {
-        fprintf(stderr, "ringscope: stopped by signal %d\n", (int)got_signal);
-        return RUN_EXIT_SIGNAL + got_signal;
-    }
+    int sig = run_pending_signal();
+    if (sig != RUN_CONTINUE)
+        return sig;
     uint64_t slice;
     if (!budget_left(st, steps, &slice))
         return RUN_EXIT_BUDGET;
@@ -364,6 +374,7 @@ int run_slice(struct run_state *st, uint64_t steps)
     uint64_t retired = 0, c0 = 0, c1 = 0;
     rs_counters(st->m, NULL, &c0);
     rs_run(st->m, slice, &why, &retired);
+    st->last_stop = why;
     rs_counters(st->m, NULL, &c1);
     run_io_flush(&st->io);
     if (ferror(stdout)) {
@@ -392,6 +403,7 @@ int run_slice(struct run_state *st, uint64_t steps)
         }
         return RUN_CONTINUE;
     case RS_STOP_REQUESTED:
+    case RS_STOP_BREAKPOINT:        /* the debug window's: it looks at the machine next */
         return RUN_CONTINUE;
     case RS_STOP_POWEROFF: {
         int status = 0;
@@ -498,6 +510,8 @@ static int run_main(struct run_state *st)
     if (o->debug && debug_window_open(st))
         goto out;
     int built = build_machine(st, true);
+    if (built != 0 && o->debug)
+        debug_window_close(st);
     /* The trace starts once the image has loaded (a bad image is its own
      * error, and leaves no trace file behind). */
     if (built == 0 && o->trace) {

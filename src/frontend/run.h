@@ -124,6 +124,9 @@ struct run_state {
     uint64_t digest, events;            /* --event-digest: FNV-1a 64 of the stream */
     struct run_stats stats;             /* --stats, --stats-json */
     struct trace_writer *trace;         /* --trace (trace.c) */
+    rs_stop last_stop;                  /* why the last run_slice's rs_run returned */
+    uint64_t stop_cycle;                /* run_slice stops once run-wide virtual time
+                                           reaches this (0: no such stop) */
     double started;                     /* host time at power-on */
     double progress_at;
     uint64_t progress_insns;
@@ -140,6 +143,11 @@ struct run_state {
  * headless loop (budgets, signals, host I/O, reboot, pacing). Returns
  * RUN_CONTINUE, or the exit status after printing why the run ended. */
 int run_slice(struct run_state *st, uint64_t steps);
+
+/* The exit status for a signal (SIGINT, SIGTERM, SIGHUP) that has arrived,
+ * after printing so, or RUN_CONTINUE: for loops that wait without calling
+ * run_slice. */
+int run_pending_signal(void);
 
 /* Instructions and cycles since power-on, across reboots. */
 void run_totals(const struct run_state *st, uint64_t *insns, uint64_t *cycles);

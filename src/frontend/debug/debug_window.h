@@ -20,4 +20,8 @@ int debug_window_open(struct run_state *st);
  * docs/debug-window.md). */
 int debug_window_run(struct run_state *st);
 
+/* Close a window debug_window_open opened when the run cannot start (the
+ * machine could not be built). */
+void debug_window_close(struct run_state *st);
+
 #endif
