@@ -51,143 +51,147 @@ static int kind_arg(const struct parse *p, const char *cmd, const char *s, int *
     return 0;
 }
 
+/* ---- Each command's arguments (a[0] is the command) ---------------------- */
+
+typedef int args_fn(const struct parse *p, char **a, int n, struct command *c);
+
+static int args_count(const struct parse *p, char **a, int n, struct command *c)
+{
+    return n > 1 ? number(p, a[0], a[1], &c->n) : 0;
+}
+
+static int args_kind(const struct parse *p, char **a, int n, struct command *c)
+{
+    return n > 1 ? kind_arg(p, a[0], a[1], &c->kind) : 0;
+}
+
+static int args_cycle(const struct parse *p, char **a, int n, struct command *c)
+{
+    return number(p, a[0], a[1], &c->n);
+}
+
+static int args_break(const struct parse *p, char **a, int n, struct command *c)
+{
+    if (parse_location(p->syms, a[1], &c->n))
+        return bad(p, "break: '%s' is neither an address nor a symbol of the image", a[1]);
+    return 0;
+}
+
+static int args_select(const struct parse *p, char **a, int n, struct command *c)
+{
+    if (!strcmp(a[1], "last"))
+        c->sub = 1;
+    else if (run_parse_u64(a[1], &c->n, false))
+        return bad(p, "select-event wants an index or 'last', not '%s'", a[1]);
+    return n > 2 ? kind_arg(p, a[0], a[2], &c->kind) : 0;
+}
+
+static int args_key(const struct parse *p, char **a, int n, struct command *c)
+{
+    const char *name = a[1];
+    if (!strncmp(name, "shift+", 6)) {
+        c->keymod = KMOD_LSHIFT;
+        name += 6;
+    }
+    c->key = SDL_GetKeyFromName(name);
+    if (c->key == SDLK_UNKNOWN)
+        return bad(p, "key: unknown key name '%s' (SDL key names: Space, F1, Left, t, ...)",
+                   a[1]);
+    return 0;
+}
+
+static int args_resize(const struct parse *p, char **a, int n, struct command *c)
+{
+    if (number(p, a[0], a[1], &c->n) || number(p, a[0], a[2], &c->n2))
+        return -1;
+    if (c->n < 640 || c->n > 8192 || c->n2 < 480 || c->n2 > 8192)
+        return bad(p, "resize wants a width of 640 to 8192 and a height of 480 to 8192");
+    return 0;
+}
+
+/* zoom all|in|out|follow | zoom selected [WIDTH] | zoom WIDTH | zoom FROM TO */
+static int args_zoom(const struct parse *p, char **a, int n, struct command *c)
+{
+    static const struct { const char *word; int sub; } words[] = {
+        { "all", ZOOM_ALL }, { "in", ZOOM_IN }, { "out", ZOOM_OUT },
+        { "follow", ZOOM_FOLLOW }, { "selected", ZOOM_SELECTED },
+    };
+    for (unsigned i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+        if (!strcmp(a[1], words[i].word)) {
+            if (n > 2 && words[i].sub != ZOOM_SELECTED)
+                return bad(p, "zoom %s takes no further argument", a[1]);
+            c->sub = words[i].sub;
+            c->n = 0;           /* zoom selected [WIDTH]: centred on the selected event */
+            return n > 2 ? number(p, a[0], a[2], &c->n) : 0;
+        }
+    if (number(p, a[0], a[1], &c->n))
+        return -1;
+    c->sub = ZOOM_WIDTH;
+    if (n > 2) {
+        c->sub = ZOOM_RANGE;
+        if (number(p, a[0], a[2], &c->n2))
+            return -1;
+        if (c->n2 <= c->n)
+            return bad(p, "zoom FROM TO wants TO above FROM");
+    } else if (!c->n) {
+        return bad(p, "zoom wants a width above 0");
+    }
+    return 0;
+}
+
+static int args_path(const struct parse *p, char **a, int n, struct command *c)
+{
+    c->text = strdup(a[1]);
+    return c->text ? 0 : bad(p, "out of memory");
+}
+
+/* The script language (docs/debug-window.md), as data. */
+static const struct command_spec {
+    const char *name;
+    enum cmd_op op;
+    int min_args, max_args;
+    args_fn *args;              /* NULL: no arguments to read */
+} commands[] = {
+    { "step",            CMD_STEP,            0, 1, args_count },
+    { "step-transition", CMD_STEP_TRANSITION, 0, 1, args_kind },
+    { "step-switch",     CMD_STEP_SWITCH,     0, 0, NULL },
+    { "run-to",          CMD_RUN_TO,          1, 1, args_cycle },
+    { "run-for",         CMD_RUN_FOR,         1, 1, args_cycle },
+    { "continue",        CMD_CONTINUE,        0, 0, NULL },
+    { "break",           CMD_BREAK,           1, 1, args_break },
+    { "break-kind",      CMD_BREAK_KIND,      1, 1, args_kind },
+    { "clear-breaks",    CMD_CLEAR_BREAKS,    0, 0, NULL },
+    { "select-event",    CMD_SELECT_EVENT,    1, 2, args_select },
+    { "key",             CMD_KEY,             1, 1, args_key },
+    { "resize",          CMD_RESIZE,          2, 2, args_resize },
+    { "zoom",            CMD_ZOOM,            1, 2, args_zoom },
+    { "screenshot",      CMD_SCREENSHOT,      1, 1, args_path },
+    { "dump-text",       CMD_DUMP_TEXT,       1, 1, args_path },
+    { "print-state",     CMD_PRINT_STATE,     0, 0, NULL },
+    { "quit",            CMD_QUIT,            0, 0, NULL },
+};
+
 /* One command from its words; 0, or -1 after printing one line. */
 static int parse_command(const struct parse *p, char **a, int n, struct command *c)
 {
-    const char *op = a[0];
     memset(c, 0, sizeof(*c));
     c->line = p->line;
     c->kind = -1;
     c->n = 1;
-#define ARGS(lo, hi)                                                                   \
-    do {                                                                               \
-        if (n - 1 < (lo) || n - 1 > (hi))                                              \
-            return bad(p, "%s takes %s", op, (hi) == 0 ? "no arguments" :               \
-                       (lo) == (hi) ? ((lo) == 1 ? "one argument" : "two arguments") :  \
-                       "at most two arguments");                                        \
-    } while (0)
-    if (!strcmp(op, "step")) {
-        ARGS(0, 1);
-        c->op = CMD_STEP;
-        return n > 1 ? number(p, op, a[1], &c->n) : 0;
+    for (unsigned i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+        const struct command_spec *k = &commands[i];
+        if (strcmp(a[0], k->name))
+            continue;
+        int args = n - 1;
+        if (args < k->min_args || args > k->max_args)
+            return bad(p, "%s takes %s", k->name, k->max_args == 0 ? "no arguments" :
+                       k->min_args == k->max_args ?
+                       (k->min_args == 1 ? "one argument" : "two arguments") :
+                       k->max_args == 1 ? "at most one argument" : "one or two arguments");
+        c->op = k->op;
+        return k->args ? k->args(p, a, n, c) : 0;
     }
-    if (!strcmp(op, "step-transition")) {
-        ARGS(0, 1);
-        c->op = CMD_STEP_TRANSITION;
-        return n > 1 ? kind_arg(p, op, a[1], &c->kind) : 0;
-    }
-    if (!strcmp(op, "step-switch")) {
-        ARGS(0, 0);
-        c->op = CMD_STEP_SWITCH;
-        return 0;
-    }
-    if (!strcmp(op, "run-to") || !strcmp(op, "run-for")) {
-        ARGS(1, 1);
-        c->op = op[4] == 't' ? CMD_RUN_TO : CMD_RUN_FOR;
-        return number(p, op, a[1], &c->n);
-    }
-    if (!strcmp(op, "continue")) {
-        ARGS(0, 0);
-        c->op = CMD_CONTINUE;
-        return 0;
-    }
-    if (!strcmp(op, "break")) {
-        ARGS(1, 1);
-        c->op = CMD_BREAK;
-        if (parse_location(p->syms, a[1], &c->n))
-            return bad(p, "break: '%s' is neither an address nor a symbol of the image", a[1]);
-        return 0;
-    }
-    if (!strcmp(op, "break-kind")) {
-        ARGS(1, 1);
-        c->op = CMD_BREAK_KIND;
-        return kind_arg(p, op, a[1], &c->kind);
-    }
-    if (!strcmp(op, "clear-breaks")) {
-        ARGS(0, 0);
-        c->op = CMD_CLEAR_BREAKS;
-        return 0;
-    }
-    if (!strcmp(op, "select-event")) {
-        ARGS(1, 2);
-        c->op = CMD_SELECT_EVENT;
-        if (!strcmp(a[1], "last"))
-            c->sub = 1;
-        else if (run_parse_u64(a[1], &c->n, false))
-            return bad(p, "select-event wants an index or 'last', not '%s'", a[1]);
-        return n > 2 ? kind_arg(p, op, a[2], &c->kind) : 0;
-    }
-    if (!strcmp(op, "key")) {
-        ARGS(1, 1);
-        c->op = CMD_KEY;
-        const char *name = a[1];
-        if (!strncmp(name, "shift+", 6)) {
-            c->keymod = KMOD_LSHIFT;
-            name += 6;
-        }
-        c->key = SDL_GetKeyFromName(name);
-        if (c->key == SDLK_UNKNOWN)
-            return bad(p, "key: unknown key name '%s' (SDL key names: Space, F1, Left, t, ...)",
-                       a[1]);
-        return 0;
-    }
-    if (!strcmp(op, "resize")) {
-        ARGS(2, 2);
-        c->op = CMD_RESIZE;
-        if (number(p, op, a[1], &c->n) || number(p, op, a[2], &c->n2))
-            return -1;
-        if (c->n < 640 || c->n > 8192 || c->n2 < 480 || c->n2 > 8192)
-            return bad(p, "resize wants a width of 640 to 8192 and a height of 480 to 8192");
-        return 0;
-    }
-    if (!strcmp(op, "zoom")) {
-        ARGS(1, 2);
-        c->op = CMD_ZOOM;
-        static const struct { const char *word; int sub; } words[] = {
-            { "all", ZOOM_ALL }, { "in", ZOOM_IN }, { "out", ZOOM_OUT },
-            { "follow", ZOOM_FOLLOW }, { "selected", ZOOM_SELECTED },
-        };
-        for (unsigned i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-            if (!strcmp(a[1], words[i].word)) {
-                if (n > 2 && words[i].sub != ZOOM_SELECTED)
-                    return bad(p, "zoom %s takes no further argument", a[1]);
-                c->sub = words[i].sub;
-                /* zoom selected [WIDTH]: centred on the selected event */
-                c->n = 0;
-                return n > 2 ? number(p, op, a[2], &c->n) : 0;
-            }
-        if (number(p, op, a[1], &c->n))
-            return -1;
-        c->sub = ZOOM_WIDTH;
-        if (n > 2) {
-            c->sub = ZOOM_RANGE;
-            if (number(p, op, a[2], &c->n2))
-                return -1;
-            if (c->n2 <= c->n)
-                return bad(p, "zoom FROM TO wants TO above FROM");
-        } else if (!c->n) {
-            return bad(p, "zoom wants a width above 0");
-        }
-        return 0;
-    }
-    if (!strcmp(op, "screenshot") || !strcmp(op, "dump-text")) {
-        ARGS(1, 1);
-        c->op = op[0] == 's' ? CMD_SCREENSHOT : CMD_DUMP_TEXT;
-        c->text = strdup(a[1]);
-        return c->text ? 0 : bad(p, "out of memory");
-    }
-    if (!strcmp(op, "print-state")) {
-        ARGS(0, 0);
-        c->op = CMD_PRINT_STATE;
-        return 0;
-    }
-    if (!strcmp(op, "quit")) {
-        ARGS(0, 0);
-        c->op = CMD_QUIT;
-        return 0;
-    }
-#undef ARGS
-    return bad(p, "unknown command '%s' (see docs/debug-window.md)", op);
+    return bad(p, "unknown command '%s' (see docs/debug-window.md)", a[0]);
 }
 
 int script_load(struct script *s, const char *path, const struct symtab *syms)
