@@ -76,8 +76,10 @@ void op_int3(struct cpu *cpu, const struct insn *in)
 
 void op_into(struct cpu *cpu, const struct insn *in)
 {
-    if (!flag_of(cpu))
+    if (!flag_of(cpu)) {
+        cpu_charge(cpu, T_ALU);     /* no transition: a simple instruction (timing.h) */
         return;
+    }
     if (cpu->stop_on_exception)
         cpu_raise_trap(cpu, EXC_OF);
     interrupt_deliver(cpu, EXC_OF, INTR_SOFTWARE, false, 0);
