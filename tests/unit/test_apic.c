@@ -623,6 +623,60 @@ START_TEST(guest_lapic_timer_sti_hlt)
 }
 END_TEST
 
+/* MOV CR8 lowering the TPR releases a held interrupt at once: the CPU tells
+ * the local APIC (the tpr_written hook), so the interrupt is taken at the
+ * next instruction boundary, not at the APIC's next poll. A self-IPI 45h is
+ * held by TPR = Fh; after MOV CR8, 0 the very next instruction must already
+ * see the handler's count. */
+START_TEST(guest_mov_cr8_releases_interrupt_at_once)
+{
+    static const uint8_t code[] = {
+        0xb0, 0xff, 0xe6, 0x21,                             /* mask the PIC */
+        0xb8, 0x0f, 0x00, 0x00, 0x00,                       /* mov eax, 0fh */
+        0x44, 0x0f, 0x22, 0xc0,                             /* mov cr8, rax */
+        0xfb,                                               /* sti */
+        0xb8, 0x00, 0x00, 0xe0, 0xfe,                       /* mov eax, fee00000h */
+        0xc7, 0x80, 0x00, 0x03, 0x00, 0x00, 0x45, 0x00, 0x04, 0x00,  /* ICR: self, 45h */
+        0x90, 0x90, 0x90, 0x90, 0x90, 0x90, 0x90, 0x90,     /* held: nothing happens */
+        0x8b, 0x0c, 0x25, 0x00, 0x05, 0x00, 0x00,           /* mov ecx, [500h] */
+        0x31, 0xc0,                                         /* xor eax, eax */
+        0x44, 0x0f, 0x22, 0xc0,                             /* mov cr8, rax */
+        0x8b, 0x1c, 0x25, 0x00, 0x05, 0x00, 0x00,           /* mov ebx, [500h] */
+        0xfa, 0xf4,                                         /* cli; hlt */
+    };
+    static const uint8_t handler[] = {
+        0x50,                                               /* push rax */
+        0xb8, 0xb0, 0x00, 0xe0, 0xfe,                       /* mov eax, fee000b0h */
+        0xc7, 0x00, 0x00, 0x00, 0x00, 0x00,                 /* EOI */
+        0xff, 0x04, 0x25, 0x00, 0x05, 0x00, 0x00,           /* inc dword [500h] */
+        0x58,                                               /* pop rax */
+        0x48, 0xcf,                                         /* iretq */
+    };
+    static const uint64_t gdt[] = { 0, 0x00af9b000000ffffull, 0x00cf93000000ffffull };
+    ck_assert_int_eq(rs_set_mode(rm, RS_MODE_LONG64, 0), RS_OK);
+    ck_assert_int_eq(rs_write_phys(rm, GDT, gdt, sizeof(gdt)), RS_OK);
+    uint64_t gate[2] = { (0x3000 & 0xffff) | (0x08ull << 16) | (0x8eull << 40), 0 };
+    ck_assert_int_eq(rs_write_phys(rm, IDT + 0x45 * 16, gate, sizeof(gate)), RS_OK);
+    rs_table_reg g = { GDT, sizeof(gdt) - 1 }, i = { IDT, 0xfff };
+    rs_descriptor_table(rm, 0, true, &g);
+    rs_descriptor_table(rm, 1, true, &i);
+    ck_assert_int_eq(rs_write_phys(rm, 0x1000, code, sizeof(code)), RS_OK);
+    ck_assert_int_eq(rs_write_phys(rm, 0x3000, handler, sizeof(handler)), RS_OK);
+    ck_assert_int_eq(rs_write_phys(rm, 0x500, "\0\0\0\0", 4), RS_OK);
+    rs_set_reg(rm, RS_RIP, 0x1000);
+    rs_set_reg(rm, RS_RSP, 0x70000);
+    rs_set_reg(rm, RS_RFLAGS, 0x2);
+    rs_stop why;
+    ck_assert_int_eq(rs_run(rm, 1000, &why, NULL), RS_OK);
+    ck_assert_int_eq(why, RS_STOP_HALT);
+    uint64_t held, after;
+    rs_get_reg(rm, RS_RCX, &held);
+    rs_get_reg(rm, RS_RBX, &after);
+    ck_assert_uint_eq(held, 0);         /* TPR Fh held it */
+    ck_assert_uint_eq(after, 1);        /* taken right after MOV CR8, 0 */
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("apic");
@@ -649,6 +703,7 @@ static Suite *suite(void)
     TCase *guest = tcase_create("guest");
     tcase_add_checked_fixture(guest, setup, teardown);
     tcase_add_test(guest, guest_lapic_timer_sti_hlt);
+    tcase_add_test(guest, guest_mov_cr8_releases_interrupt_at_once);
     suite_add_tcase(s, guest);
     return s;
 }
