@@ -159,10 +159,10 @@ rs_err rs_last_exception(rs_machine *m, rs_exception *out);
 /* Total instructions retired and cycles elapsed since creation. */
 rs_err rs_counters(rs_machine *m, uint64_t *insns, uint64_t *cycles);
 
-/* Counters of the TLB and the page walker (docs/paging.md): hits found on the
- * slow path (inline hits are not counted), misses, page walks, and flushes. */
+/* Counters of the software TLB and the page walker (docs/paging.md): hits
+ * (every translation found in the TLB), misses, page walks, and flushes. */
 typedef struct rs_tlb_stats {
-    uint64_t slow_hits, misses, walks, full_flushes, pcid_flushes, avoidable_flushes;
+    uint64_t hits, misses, walks, full_flushes, pcid_flushes, avoidable_flushes;
     /* The timing model's TLBs (docs/timing-model.md): software-TLB misses
      * that also missed the modelled first level, of those the hits and
      * misses in the second level, and paging-structure entries read by the

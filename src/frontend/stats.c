@@ -67,7 +67,7 @@ void stats_detach(struct run_stats *s, rs_machine *m)
     close_interval(s, cycles);
     s->base_cycle += cycles;
     if (rs_get_tlb_stats(m, &t) == RS_OK) {
-        s->tlb.slow_hits += t.slow_hits;
+        s->tlb.hits += t.hits;
         s->tlb.misses += t.misses;
         s->tlb.walks += t.walks;
         s->tlb.full_flushes += t.full_flushes;
@@ -116,10 +116,10 @@ void stats_print(const struct run_stats *s, FILE *f, uint64_t insns, uint64_t cy
                 (double)s->kind[k].total / (double)s->kind[k].count,
                 (unsigned long long)s->kind[k].min, (unsigned long long)s->kind[k].max);
     }
-    fprintf(f, "  TLB: %llu misses, %llu page walks, %llu slow-path hits, %llu full flushes, "
+    fprintf(f, "  TLB: %llu hits, %llu misses, %llu page walks, %llu full flushes, "
                "%llu PCID flushes (%llu avoidable)\n",
-            (unsigned long long)s->tlb.misses, (unsigned long long)s->tlb.walks,
-            (unsigned long long)s->tlb.slow_hits, (unsigned long long)s->tlb.full_flushes,
+            (unsigned long long)s->tlb.hits, (unsigned long long)s->tlb.misses,
+            (unsigned long long)s->tlb.walks, (unsigned long long)s->tlb.full_flushes,
             (unsigned long long)s->tlb.pcid_flushes, (unsigned long long)s->tlb.avoidable_flushes);
     if (s->tlb.model_l1_misses)
         fprintf(f, "  modelled TLBs: %llu first-level misses, %llu second-level hits, %llu page walks "
@@ -172,7 +172,7 @@ int stats_write_json(const struct run_stats *s, FILE *f, uint64_t insns, uint64_
     json_object_set_new(root, "address_spaces", spaces);
     json_object_set_new(root, "tlb", json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:{s:I,s:I,s:I,s:I}}",
         "misses", (json_int_t)s->tlb.misses, "walks", (json_int_t)s->tlb.walks,
-        "slow_hits", (json_int_t)s->tlb.slow_hits, "full_flushes", (json_int_t)s->tlb.full_flushes,
+        "hits", (json_int_t)s->tlb.hits, "full_flushes", (json_int_t)s->tlb.full_flushes,
         "pcid_flushes", (json_int_t)s->tlb.pcid_flushes,
         "avoidable_flushes", (json_int_t)s->tlb.avoidable_flushes,
         "model", "l1_misses", (json_int_t)s->tlb.model_l1_misses,

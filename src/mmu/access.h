@@ -101,8 +101,10 @@ static inline const struct tlb_entry *tlb_hit(const struct tlb_entry *set, const
 static inline uint64_t lin_read(struct cpu *cpu, uint64_t lin, unsigned size)
 {
     const struct tlb_entry *e = tlb_hit(cpu->tlb.read[cpu->cpl == 3], cpu, lin, size);
-    if (e)
+    if (e) {
+        cpu->tlb.hits++;
         return load_le(e->host + (lin & 0xfff), size);
+    }
     return acc_read_slow(cpu, lin, size, access_class(cpu));
 }
 
@@ -112,6 +114,7 @@ static inline void lin_write(struct cpu *cpu, uint64_t lin, unsigned size, uint6
 {
     const struct tlb_entry *e = tlb_hit(cpu->tlb.write[cpu->cpl == 3], cpu, lin, size);
     if (e) {
+        cpu->tlb.hits++;
         store_le(e->host + (lin & 0xfff), size, value);
         return;
     }
@@ -127,8 +130,10 @@ static inline void lin_write(struct cpu *cpu, uint64_t lin, unsigned size, uint6
 static inline uint64_t sys_read(struct cpu *cpu, uint64_t lin, unsigned size)
 {
     const struct tlb_entry *e = tlb_hit(cpu->tlb.read[0], cpu, lin, size);
-    if (e)
+    if (e) {
+        cpu->tlb.hits++;
         return load_le(e->host + (lin & 0xfff), size);
+    }
     return acc_read_slow(cpu, lin, size, AF_IMPLICIT);
 }
 
@@ -136,6 +141,7 @@ static inline void sys_write(struct cpu *cpu, uint64_t lin, unsigned size, uint6
 {
     const struct tlb_entry *e = tlb_hit(cpu->tlb.write[0], cpu, lin, size);
     if (e) {
+        cpu->tlb.hits++;
         store_le(e->host + (lin & 0xfff), size, value);
         return;
     }
@@ -152,8 +158,10 @@ void sys_probe_write(struct cpu *cpu, uint64_t lin, unsigned size);
 static inline uint64_t acc_read(struct cpu *cpu, uint64_t lin, unsigned size, unsigned af)
 {
     const struct tlb_entry *e = tlb_hit(cpu->tlb.read[af & AF_USER], cpu, lin, size);
-    if (e)
+    if (e) {
+        cpu->tlb.hits++;
         return load_le(e->host + (lin & 0xfff), size);
+    }
     return acc_read_slow(cpu, lin, size, af);
 }
 
@@ -161,6 +169,7 @@ static inline void acc_write(struct cpu *cpu, uint64_t lin, unsigned size, uint6
 {
     const struct tlb_entry *e = tlb_hit(cpu->tlb.write[af & AF_USER], cpu, lin, size);
     if (e) {
+        cpu->tlb.hits++;
         store_le(e->host + (lin & 0xfff), size, value);
         return;
     }

@@ -116,7 +116,7 @@ bool paging_peek(struct cpu *cpu, uint64_t lin, uint64_t *pa);
 
 /* Counters, for tests and the timing model. */
 struct mmu_stats {
-    uint64_t tlb_hits;          /* slow-path hits (see docs/paging.md) */
+    uint64_t tlb_hits;          /* translations found in the TLB */
     uint64_t tlb_misses;        /* translations not found in the TLB */
     uint64_t walks;             /* page-table walks */
     uint64_t full_flushes;      /* everything, globals included */

@@ -51,7 +51,7 @@ struct tlb {
     struct tlb_entry read[TLB_CLASSES][TLB_ENTRIES];
     struct tlb_entry write[TLB_CLASSES][TLB_ENTRIES];
     struct tlb_entry exec[2][TLB_ENTRIES];
-    uint64_t hits;          /* slow-path hits (fast-path hits are not counted: see docs/paging.md) */
+    uint64_t hits;          /* translations found in the TLB (fast and slow path) */
     uint64_t misses;        /* translations not found in the TLB */
     bool has_large;         /* some entry comes from a page larger than 4 KiB */
 };

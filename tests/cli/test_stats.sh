@@ -37,6 +37,7 @@ assert d["cpu_model"] == "skylake-sp", d["cpu_model"]
 t = d["transitions"]["syscall"]
 assert t["min"] == t["max"] == 37 and t["total"] == 37 * t["count"], t
 assert d["tlb"]["model"]["stlb_misses"] > 0, d["tlb"]
+assert d["tlb"]["hits"] > 10 * d["tlb"]["misses"] > 0, d["tlb"]   # every access counts
 assert sum(d["cycles_by_cpl"].values()) == d["cycles"]
 PY
 # One cycle per instruction under one-cycle: cycles = instructions + idle time,
