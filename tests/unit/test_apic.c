@@ -568,6 +568,35 @@ END_TEST
 #define GDT 0x8000
 #define IDT 0xa000
 
+/* A 64-bit CPL 0 guest: flat GDT, an IDT gate for `vector` to a handler at
+ * 3000h that sends EOI and counts in dword [500h] (zeroed), `code` at 1000h
+ * with RIP there, IF = 0. */
+static void guest_setup(const uint8_t *code, size_t len, unsigned vector)
+{
+    static const uint8_t handler[] = {
+        0x50,                                               /* push rax */
+        0xb8, 0xb0, 0x00, 0xe0, 0xfe,                       /* mov eax, fee000b0h */
+        0xc7, 0x00, 0x00, 0x00, 0x00, 0x00,                 /* EOI */
+        0xff, 0x04, 0x25, 0x00, 0x05, 0x00, 0x00,           /* inc dword [500h] */
+        0x58,                                               /* pop rax */
+        0x48, 0xcf,                                         /* iretq */
+    };
+    static const uint64_t gdt[] = { 0, 0x00af9b000000ffffull, 0x00cf93000000ffffull };
+    ck_assert_int_eq(rs_set_mode(rm, RS_MODE_LONG64, 0), RS_OK);
+    ck_assert_int_eq(rs_write_phys(rm, GDT, gdt, sizeof(gdt)), RS_OK);
+    uint64_t gate[2] = { (0x3000 & 0xffff) | (0x08ull << 16) | (0x8eull << 40), 0 };
+    ck_assert_int_eq(rs_write_phys(rm, IDT + vector * 16, gate, sizeof(gate)), RS_OK);
+    rs_table_reg g = { GDT, sizeof(gdt) - 1 }, i = { IDT, 0xfff };
+    rs_descriptor_table(rm, 0, true, &g);
+    rs_descriptor_table(rm, 1, true, &i);
+    ck_assert_int_eq(rs_write_phys(rm, 0x1000, code, len), RS_OK);
+    ck_assert_int_eq(rs_write_phys(rm, 0x3000, handler, sizeof(handler)), RS_OK);
+    ck_assert_int_eq(rs_write_phys(rm, 0x500, "\0\0\0\0", 4), RS_OK);
+    rs_set_reg(rm, RS_RIP, 0x1000);
+    rs_set_reg(rm, RS_RSP, 0x70000);
+    rs_set_reg(rm, RS_RFLAGS, 0x2);
+}
+
 /* A 64-bit guest sets the LAPIC timer to periodic, 1 ms at the 25 MHz
  * crystal (divide by 1, count 25000), and sleeps in HLT until five
  * interrupts have been counted: five milliseconds of virtual time in a
@@ -586,28 +615,7 @@ START_TEST(guest_lapic_timer_sti_hlt)
         0x72, 0xf5,                                         /* jb 1b */
         0xfa, 0xf4,                                         /* cli; hlt */
     };
-    static const uint8_t handler[] = {
-        0x50,                                               /* push rax */
-        0xb8, 0xb0, 0x00, 0xe0, 0xfe,                       /* mov eax, fee000b0h */
-        0xc7, 0x00, 0x00, 0x00, 0x00, 0x00,                 /* EOI */
-        0xff, 0x04, 0x25, 0x00, 0x05, 0x00, 0x00,           /* inc dword [500h] */
-        0x58,                                               /* pop rax */
-        0x48, 0xcf,                                         /* iretq */
-    };
-    static const uint64_t gdt[] = { 0, 0x00af9b000000ffffull, 0x00cf93000000ffffull };
-    ck_assert_int_eq(rs_set_mode(rm, RS_MODE_LONG64, 0), RS_OK);
-    ck_assert_int_eq(rs_write_phys(rm, GDT, gdt, sizeof(gdt)), RS_OK);
-    uint64_t gate[2] = { (0x3000 & 0xffff) | (0x08ull << 16) | (0x8eull << 40), 0 };
-    ck_assert_int_eq(rs_write_phys(rm, IDT + 0x40 * 16, gate, sizeof(gate)), RS_OK);
-    rs_table_reg g = { GDT, sizeof(gdt) - 1 }, i = { IDT, 0xfff };
-    rs_descriptor_table(rm, 0, true, &g);
-    rs_descriptor_table(rm, 1, true, &i);
-    ck_assert_int_eq(rs_write_phys(rm, 0x1000, code, sizeof(code)), RS_OK);
-    ck_assert_int_eq(rs_write_phys(rm, 0x3000, handler, sizeof(handler)), RS_OK);
-    ck_assert_int_eq(rs_write_phys(rm, 0x500, "\0\0\0\0", 4), RS_OK);
-    rs_set_reg(rm, RS_RIP, 0x1000);
-    rs_set_reg(rm, RS_RSP, 0x70000);
-    rs_set_reg(rm, RS_RFLAGS, 0x2);
+    guest_setup(code, sizeof(code), 0x40);
     rs_stop why;
     /* The count is written by the sixth instruction, in crystal tick 0. */
     uint64_t t0 = 0;
@@ -644,28 +652,7 @@ START_TEST(guest_mov_cr8_releases_interrupt_at_once)
         0x8b, 0x1c, 0x25, 0x00, 0x05, 0x00, 0x00,           /* mov ebx, [500h] */
         0xfa, 0xf4,                                         /* cli; hlt */
     };
-    static const uint8_t handler[] = {
-        0x50,                                               /* push rax */
-        0xb8, 0xb0, 0x00, 0xe0, 0xfe,                       /* mov eax, fee000b0h */
-        0xc7, 0x00, 0x00, 0x00, 0x00, 0x00,                 /* EOI */
-        0xff, 0x04, 0x25, 0x00, 0x05, 0x00, 0x00,           /* inc dword [500h] */
-        0x58,                                               /* pop rax */
-        0x48, 0xcf,                                         /* iretq */
-    };
-    static const uint64_t gdt[] = { 0, 0x00af9b000000ffffull, 0x00cf93000000ffffull };
-    ck_assert_int_eq(rs_set_mode(rm, RS_MODE_LONG64, 0), RS_OK);
-    ck_assert_int_eq(rs_write_phys(rm, GDT, gdt, sizeof(gdt)), RS_OK);
-    uint64_t gate[2] = { (0x3000 & 0xffff) | (0x08ull << 16) | (0x8eull << 40), 0 };
-    ck_assert_int_eq(rs_write_phys(rm, IDT + 0x45 * 16, gate, sizeof(gate)), RS_OK);
-    rs_table_reg g = { GDT, sizeof(gdt) - 1 }, i = { IDT, 0xfff };
-    rs_descriptor_table(rm, 0, true, &g);
-    rs_descriptor_table(rm, 1, true, &i);
-    ck_assert_int_eq(rs_write_phys(rm, 0x1000, code, sizeof(code)), RS_OK);
-    ck_assert_int_eq(rs_write_phys(rm, 0x3000, handler, sizeof(handler)), RS_OK);
-    ck_assert_int_eq(rs_write_phys(rm, 0x500, "\0\0\0\0", 4), RS_OK);
-    rs_set_reg(rm, RS_RIP, 0x1000);
-    rs_set_reg(rm, RS_RSP, 0x70000);
-    rs_set_reg(rm, RS_RFLAGS, 0x2);
+    guest_setup(code, sizeof(code), 0x45);
     rs_stop why;
     ck_assert_int_eq(rs_run(rm, 1000, &why, NULL), RS_OK);
     ck_assert_int_eq(why, RS_STOP_HALT);
