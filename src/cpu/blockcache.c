@@ -152,12 +152,6 @@ static uint8_t mode_key(const struct cpu *cpu)
                      (cpu->cpl == 3 ? 0x20 : 0));
 }
 
-static uint64_t code_linear(const struct cpu *cpu, uint64_t rip)
-{
-    uint64_t lin = cpu->seg[S_CS].base + rip;
-    return cpu->mode == MODE_LONG64 ? lin : lin & 0xffffffffu;
-}
-
 /* Mark the page as holding code; writes to it must now take the slow path,
  * so drop any write-TLB entries (they may map it). */
 static void mark_code_page(struct cpu *cpu, uint64_t pa)
@@ -194,7 +188,7 @@ static struct block *decode_block(struct cpu *cpu, uint64_t lin, bool *cacheable
         uint8_t buf[16];
         uint64_t pa, pa2;
         bool ram, ram2 = true;
-        uint64_t at = code_linear(cpu, rip);
+        uint64_t at = cpu_code_linear(cpu, rip);
         unsigned got = fetch_bytes(cpu, at, buf, 15, &pa, &ram);
         if (n == 0)
             first_pa = pa;
@@ -207,7 +201,7 @@ static struct block *decode_block(struct cpu *cpu, uint64_t lin, bool *cacheable
         if (st == DEC_NEED_BYTES) {
             if (n > 0)
                 break;  /* the page-crossing instruction starts its own block */
-            uint64_t next = code_linear(cpu, rip + got);
+            uint64_t next = cpu_code_linear(cpu, rip + got);
             got += fetch_bytes(cpu, next, buf + got, 15 - got, &pa2, &ram2);
             if (!ram2)
                 *cacheable = false;
@@ -279,7 +273,7 @@ static __attribute__((noinline)) struct block *lookup_slow(struct cpu *cpu, uint
              * translates to the physical page it was decoded from (the fetch
              * of those bytes may fault: the instruction needs them). */
             if (b->phys_last_page != pa >> PAGE_SHIFT &&
-                mmu_translate(cpu, code_linear(cpu, cpu->rip + b->bytes - 1), ACC_EXEC) >> PAGE_SHIFT
+                mmu_translate(cpu, cpu_code_linear(cpu, cpu->rip + b->bytes - 1), ACC_EXEC) >> PAGE_SHIFT
                     != b->phys_last_page)
                 continue;
             if (b->lin == lin)
@@ -318,7 +312,7 @@ static __attribute__((noinline)) struct block *lookup_slow(struct cpu *cpu, uint
 struct block *blockcache_lookup(struct cpu *cpu)
 {
     struct block_cache *bc = cpu->blocks;
-    uint64_t lin = code_linear(cpu, cpu->rip);
+    uint64_t lin = cpu_code_linear(cpu, cpu->rip);
     uint8_t key = mode_key(cpu);
     const struct jump_entry *js = &bc->jump[jump_slot(lin)];
     struct block *b = js->b;

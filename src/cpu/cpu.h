@@ -251,6 +251,13 @@ static inline uint64_t cpu_tsc(const struct cpu *cpu)
     return t + cpu->msr.tsc_offset;
 }
 
+/* The linear address of the code at `rip` (CS.base is 0 in 64-bit mode,
+ * SDM Vol. 1, 3.4.2.1; elsewhere addresses wrap at 4 GiB). */
+static inline uint64_t cpu_code_linear(const struct cpu *cpu, uint64_t rip)
+{
+    return cpu->mode == MODE_LONG64 ? rip : (cpu->seg[S_CS].base + rip) & 0xffffffffu;
+}
+
 /* Charge one of the profile's costs (timing.h) to virtual time. */
 static inline void cpu_charge(struct cpu *cpu, enum timing_cost cost)
 {

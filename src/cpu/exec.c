@@ -128,12 +128,6 @@ static int boundary(struct cpu *cpu)
     return RUN;
 }
 
-/* The linear address of the instruction at `rip`. */
-static inline uint64_t code_lin(const struct cpu *cpu, uint64_t rip)
-{
-    return cpu->mode == MODE_LONG64 ? rip : (cpu->seg[S_CS].base + rip) & 0xffffffffu;
-}
-
 static bool is_host_bp(const struct cpu *cpu, uint64_t lin)
 {
     for (unsigned i = 0; i < cpu->host_bp.count; i++)
@@ -167,8 +161,7 @@ static bool stop_at_host_bp(struct cpu *cpu, uint64_t lin)
 static void check_insn_breakpoints(struct cpu *cpu)
 {
     uint64_t dr7 = cpu->debug.dr[7];
-    uint64_t lin = cpu->mode == MODE_LONG64 ? cpu->rip
-                                            : (cpu->seg[S_CS].base + cpu->rip) & 0xffffffffu;
+    uint64_t lin = cpu_code_linear(cpu, cpu->rip);
     uint64_t hit = 0;
     for (unsigned n = 0; n < 4; n++) {
         if (((dr7 >> (2 * n)) & 3) && ((dr7 >> (16 + 4 * n)) & 3) == 0 && cpu->debug.dr[n] == lin)
@@ -194,7 +187,7 @@ static int careful_step(struct cpu *cpu)
 {
     struct interrupt_state *is = &cpu->intr;
     /* A host breakpoint stops before anything of the instruction happens. */
-    if (unlikely(cpu->host_bp.count) && stop_at_host_bp(cpu, code_lin(cpu, cpu->rip)))
+    if (unlikely(cpu->host_bp.count) && stop_at_host_bp(cpu, cpu_code_linear(cpu, cpu->rip)))
         return CPU_STOP_BREAKPOINT;
     cpu->insn_rip = cpu->rip;
     is->shadow = SHADOW_NONE;
@@ -238,7 +231,7 @@ static int careful_step(struct cpu *cpu)
  * (0: stop now). */
 static unsigned insns_before_host_bp(struct cpu *cpu, const struct block *b)
 {
-    uint64_t lin = code_lin(cpu, cpu->rip);
+    uint64_t lin = cpu_code_linear(cpu, cpu->rip);
     bool inside = false;        /* most blocks hold no breakpoint: one range test each */
     for (unsigned i = 0; i < cpu->host_bp.count; i++)
         inside |= cpu->host_bp.addr[i] - lin < b->bytes;

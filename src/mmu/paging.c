@@ -22,13 +22,6 @@
 #define RSV_2M         0x00000000001fe000ull   /* 2 MiB page: bits 20:13 */
 #define RSV_4M_PSE36   0x0000000000300000ull   /* 4 MiB page: bits 21:(M-19) = 21:20 */
 
-#define PTE_P   0x001u
-#define PTE_RW  0x002u
-#define PTE_US  0x004u
-#define PTE_A   0x020u
-#define PTE_D   0x040u
-#define PTE_PS  0x080u
-#define PTE_G   0x100u
 
 /* #PF error code bits (SDM Vol. 3A, 5.7, Figure 5-12). */
 #define PFEC_P    0x01u

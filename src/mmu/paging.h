@@ -28,6 +28,15 @@
 
 /* MAXPHYADDR (CPUID 80000008h EAX[7:0]): physical-address bits. */
 #define PG_MAXPHYADDR 39
+
+/* Paging-structure entry bits (SDM Vol. 3A, 5.3-5.5). */
+#define PTE_P   0x001u
+#define PTE_RW  0x002u
+#define PTE_US  0x004u
+#define PTE_A   0x020u
+#define PTE_D   0x040u
+#define PTE_PS  0x080u
+#define PTE_G   0x100u
 #define PG_ADDR_MASK (((1ull << PG_MAXPHYADDR) - 1) & ~0xfffull)
 
 /* Drop every TLB entry, global ones included (and the decoded-block jump

@@ -8,18 +8,14 @@
 #include "mmu/paging.h"
 
 #include "cpu/cpu.h"
-
-#define PTE_P  1ull
-#define PTE_PS (1ull << 7)
+#include "mmu/access.h"
 
 static bool read_entry(struct cpu *cpu, uint64_t pa, unsigned size, uint64_t *out)
 {
     const uint8_t *p = physmem_ptr(cpu->mem, pa, size);
     if (!p)
         return false;
-    *out = 0;
-    for (unsigned i = 0; i < size; i++)
-        *out |= (uint64_t)p[i] << (8 * i);
+    *out = load_le(p, size);
     return true;
 }
 
@@ -55,8 +51,9 @@ bool paging_peek(struct cpu *cpu, uint64_t lin, uint64_t *pa)
             !(e & PTE_P))
             return false;
         if ((e & PTE_PS) && (cpu->cr4 & PG_CR4_PSE)) {
-            /* PSE-36: bits 20:13 of the PDE are physical-address bits 39:32. */
-            *pa = (e & 0xffc00000u) + ((e >> 13 & 0xff) << 32) + (lin & 0x3fffff);
+            /* PSE-36: PDE bits 19:13 are physical-address bits 38:32, as
+             * paging.c reads them (MAXPHYADDR 39). */
+            *pa = (e & 0xffc00000u) + ((e >> 13 & 0x7f) << 32) + (lin & 0x3fffff);
             return true;
         }
         if (!read_entry(cpu, (e & 0xfffff000u) + ((lin >> 12 & 0x3ff) << 2), 4, &e) ||

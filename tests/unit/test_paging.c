@@ -26,7 +26,6 @@ static rs_machine *m;
 static struct cpu *cpu;
 
 #define PTE_URW 0x67ull     /* P, R/W, U/S, A, D */
-#define PTE_G   0x100ull
 #define WINDOW  0x200000ull
 
 static uint64_t reg(rs_reg r)
@@ -106,6 +105,31 @@ static uint32_t run_fault(uint64_t addr, const uint8_t *code, size_t len, unsign
 #define ST_RDX(a) 0x48, 0x89, 0x14, 0x25, (a) & 0xff, ((a) >> 8) & 0xff, ((a) >> 16) & 0xff, 0
 #define INVLPG(a) 0x0f, 0x01, 0x3c, 0x25, (a) & 0xff, ((a) >> 8) & 0xff, ((a) >> 16) & 0xff, 0
 #define HLT 0xf4
+
+/* rs_translate / rs_read_virt: the debugger's view through the paging
+ * structures, without side effects: no accessed bit, no TLB fill, no fault. */
+START_TEST(debugger_reads_through_paging)
+{
+    window_pte(0, 0x21000 | 0x07);      /* P, R/W, U/S; A = 0 */
+    window_pte(1, 0x20000 | 0x07);
+    rs_tlb_stats before, after;
+    ck_assert_int_eq(rs_get_tlb_stats(m, &before), RS_OK);
+    uint64_t pa, v[2];
+    ck_assert_int_eq(rs_translate(m, 0x200123, &pa), RS_OK);
+    ck_assert_uint_eq(pa, 0x21123);
+    ck_assert_int_eq(rs_translate(m, 0x202000, &pa), RS_ERR_UNMAPPED);     /* PTE 2: not present */
+    ck_assert_int_eq(rs_read_virt(m, 0x200ff8, v, sizeof(v)), RS_OK);      /* two pages */
+    ck_assert_uint_eq(v[0], 0);                 /* 21ff8h */
+    ck_assert_uint_eq(v[1], 0x1111);            /* 20000h */
+    ck_assert_int_eq(rs_read_virt(m, 0x201ff8, v, sizeof(v)), RS_ERR_UNMAPPED);
+    uint64_t pte;
+    ck_assert_int_eq(rs_read_phys(m, 0x5000, &pte, 8), RS_OK);
+    ck_assert_uint_eq(pte & 0x20, 0);           /* A still clear */
+    ck_assert_int_eq(rs_get_tlb_stats(m, &after), RS_OK);
+    ck_assert_uint_eq(after.misses, before.misses);
+    ck_assert_uint_eq(after.walks, before.walks);
+}
+END_TEST
 
 /* A translation stays in the TLB after its PTE changes, until INVLPG. */
 START_TEST(stale_until_invlpg)
@@ -521,6 +545,7 @@ int main(void)
     Suite *s = suite_create("paging");
     TCase *tc = tcase_create("tlb");
     tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, debugger_reads_through_paging);
     tcase_add_test(tc, stale_until_invlpg);
     tcase_add_test(tc, stale_until_cr3_write);
     tcase_add_test(tc, global_survives_cr3_write);

@@ -174,6 +174,52 @@ START_TEST(transition_costs)
 }
 END_TEST
 
+/* Delivery without a privilege change (INT n at CPL 0) costs INT_SAME; the
+ * IRETQ back pops SS:RSP and costs IRET_OUTER; MOV to CR3 costs MOV_CR plus
+ * CR3_FLUSH. Each event carries its charge. */
+START_TEST(same_privilege_delivery_and_cr3)
+{
+    static const uint64_t gdt[] = { 0, 0x00af9b000000ffffull, 0x00cf93000000ffffull };
+    uint64_t gate[2] = { 0x3000 | (0x08ull << 16) | (0x8eull << 40), 0 };
+    static const uint8_t handler[] = { 0x48, 0xcf };                /* iretq */
+    static const uint8_t code[] = { 0xcd, 0x40,                     /* int 40h */
+                                    0x0f, 0x22, 0xd8 };             /* mov cr3, rax */
+    ck_assert_int_eq(rs_write_phys(m, 0x6000, gdt, sizeof(gdt)), RS_OK);
+    ck_assert_int_eq(rs_write_phys(m, 0x7000 + 0x40 * 16, gate, sizeof(gate)), RS_OK);
+    ck_assert_int_eq(rs_write_phys(m, 0x3000, handler, sizeof(handler)), RS_OK);
+    ck_assert_int_eq(rs_write_phys(m, CODE, code, sizeof(code)), RS_OK);
+    rs_table_reg g = { 0x6000, sizeof(gdt) - 1 }, i = { 0x7000, 0xfff };
+    ck_assert_int_eq(rs_descriptor_table(m, 0, true, &g), RS_OK);
+    ck_assert_int_eq(rs_descriptor_table(m, 1, true, &i), RS_OK);
+    ck_assert_int_eq(rs_subscribe(m, on_event, NULL), RS_OK);
+    uint64_t cr3;
+    rs_get_reg(m, RS_CR3, &cr3);
+    rs_stop why;
+    for (int pass = 0; pass < 2; pass++) {      /* the second pass is warm */
+        load(&NOREGS);
+        uint64_t t0 = cycles_now();
+        ck_assert_int_eq(rs_step(m, &why), RS_OK);
+        ck_assert_int_eq(last.kind, RS_EV_SOFT_INT);
+        uint64_t t1 = cycles_now();
+        ck_assert_int_eq(rs_step(m, &why), RS_OK);
+        ck_assert_int_eq(last.kind, RS_EV_IRET);
+        if (pass) {
+            ck_assert_uint_eq(t1 - t0, 200);
+            ck_assert_uint_eq(cycles_now() - t1, 305);
+            ck_assert_uint_eq(last.cycles, 305);
+        }
+    }
+    rs_set_reg(m, RS_RAX, cr3);
+    events = 0;
+    uint64_t t0 = cycles_now();
+    ck_assert_int_eq(rs_step(m, &why), RS_OK);
+    ck_assert_int_eq(last.kind, RS_EV_CR3_WRITE);
+    ck_assert_uint_eq(last.cycles, 200);                        /* CR3_FLUSH */
+    ck_assert_uint_eq(cycles_now() - t0, 30 + 200);             /* + MOV_CR */
+    ck_assert_uint_eq(events, 1);
+}
+END_TEST
+
 START_TEST(tlb_model)
 {
     /* Cold: the code fetch misses the ITLB and the STLB: STLB_HIT (9) for
@@ -260,6 +306,7 @@ int main(void)
     tcase_add_test(tc, fast_strings);
     tcase_add_test(tc, one_cycle_profile);
     tcase_add_test(tc, transition_costs);
+    tcase_add_test(tc, same_privilege_delivery_and_cr3);
     tcase_add_test(tc, tlb_model);
     tcase_add_test(tc, profiles_cite_sources);
     suite_add_tcase(s, tc);
